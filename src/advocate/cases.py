@@ -1,0 +1,205 @@
+"""Cases in the database: created, updated and closed by documents or by hand.
+
+Closing a case cancels its pending posts in the same transaction, so no
+reader ever sees a closed case with posts still due.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlite_utils
+
+from . import models as m
+from .db import dumps, loads, write
+from .errors import InvalidChange, NotFound
+from .events import log_event
+from .geo import timezone_for_country
+from .queue import cancel_pending_for_case
+from .timefmt import end_of_day, to_db
+
+
+def get_case(db: sqlite_utils.Database, case_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
+    if not rows:
+        raise NotFound(f"case {case_id} does not exist; 'advocate case list' shows the cases")
+    return rows[0]
+
+
+def targets_of(db, case_id: int) -> list[dict]:
+    return list(db.query("SELECT * FROM targets WHERE case_id = ? ORDER BY position", [case_id]))
+
+
+def case_json(db, case_id: int) -> dict:
+    return m.case_json(get_case(db, case_id), targets_of(db, case_id))
+
+
+def list_cases(db, status: str | None = None) -> list[dict]:
+    where, args = ("WHERE status = ?", [status]) if status else ("", [])
+    return [m.case_json(row, targets_of(db, row["id"])) for row in db.query(f"SELECT * FROM cases {where} ORDER BY id", args)]
+
+
+def open_cases(db) -> list[dict]:
+    return list(db.query("SELECT * FROM cases WHERE status = 'open' ORDER BY deadline_at, id"))
+
+
+def deadline_instant(deadline: str | None, zone: str) -> str | None:
+    return to_db(end_of_day(dt.date.fromisoformat(deadline), zone)) if deadline else None
+
+
+def case_zone(fields: dict, fallback: str) -> str:
+    return fields.get("timezone") or timezone_for_country(fields.get("country")) or fallback
+
+
+def create_case(db, now, fields: dict, targets: list[dict], sources: dict, overrides: dict, fallback_zone: str) -> int:
+    """Inside the caller's transaction: a new open case from parsed fields."""
+    fields = {**fields, **overrides}
+    zone = case_zone(fields, fallback_zone)
+    row = {
+        **_column_values(fields),
+        "timezone": zone,
+        "deadline_at": deadline_instant(fields.get("deadline"), zone),
+        "status": m.OPEN,
+        "sources": dumps(sources),
+        "overrides": dumps(overrides),
+        "created_at": to_db(now),
+        "updated_at": to_db(now),
+    }
+    case_id = db["cases"].insert(row).last_pk
+    _replace_targets(db, case_id, targets)
+    log_event(db, now, "case-created", f"case {case_id} opened: {fields.get('person')}", case_id=case_id)
+    return case_id
+
+
+def _column_values(fields: dict) -> dict:
+    values = {}
+    for key in (*m.CASE_FIELDS, "persons"):
+        if key == "timezone" or key not in fields:
+            continue
+        value = fields[key]
+        values[key] = dumps(value) if key in m.LIST_FIELDS else value
+    return values
+
+
+def _replace_targets(db, case_id: int, targets: list[dict]) -> None:
+    db.execute("DELETE FROM targets WHERE case_id = ?", [case_id])
+    for position, target in enumerate(targets):
+        db["targets"].insert({**target, "case_id": case_id, "position": position})
+
+
+def update_case(db, now, case_id: int, fields: dict, targets: list[dict] | None, sources: dict) -> dict:
+    """Inside the caller's transaction: apply an update's fields, keeping the user's corrections.
+
+    Returns {field: [old, new]} for what changed. A new deadline in the
+    future re-opens a case that had expired; a case closed by a final
+    update or by the user stays closed.
+    """
+    case = get_case(db, case_id)
+    overrides = loads(case["overrides"], {})
+    wanted = {k: v for k, v in fields.items() if v not in (None, [], "") and k not in overrides}
+    current = m.case_json(case, [])
+    changes = {k: [current.get(k), v] for k, v in wanted.items() if current.get(k) != v}
+    if not changes and targets is None:
+        return {}
+    zone = case_zone({**current, **wanted}, case["timezone"])
+    row = {**_column_values({k: v for k, v in wanted.items()}), "timezone": zone, "updated_at": to_db(now)}
+    deadline = wanted.get("deadline", case["deadline"])
+    row["deadline_at"] = deadline_instant(deadline, zone)
+    row["sources"] = dumps({**loads(case["sources"], {}), **sources})
+    db["cases"].update(case_id, row)
+    if targets:
+        _replace_targets(db, case_id, targets)
+        changes["targets"] = ["replaced", len(targets)]
+    if case["status"] == m.CLOSED and case["closed_reason"] == m.REASON_DEADLINE and row["deadline_at"] and row["deadline_at"] > to_db(now):
+        reopen(db, now, case_id, "a new deadline was set")
+        changes["status"] = [m.CLOSED, m.OPEN]
+    log_event(db, now, "case-updated", f"case {case_id} updated: {', '.join(sorted(changes))}", case_id=case_id)
+    return changes
+
+
+def close_case(db, now, case_id: int, reason: str, document_id: int | None = None, detail: str = "") -> int:
+    """Close a case and cancel its pending posts, in one transaction. Returns posts cancelled."""
+    with write(db):
+        case = get_case(db, case_id)
+        if case["status"] == m.CLOSED:
+            return 0
+        db["cases"].update(case_id, {
+            "status": m.CLOSED, "closed_reason": reason, "closed_at": to_db(now),
+            "closed_by_document": document_id, "updated_at": to_db(now),
+        })
+        cancelled = cancel_pending_for_case(db, case_id, now, f"case closed: {reason}")
+        log_event(db, now, "case-closed", f"case {case_id} closed ({reason}{detail}); {cancelled} pending posts cancelled", case_id=case_id, document_id=document_id)
+    return cancelled
+
+
+def reopen(db, now, case_id: int, why: str) -> None:
+    with write(db):
+        db["cases"].update(case_id, {"status": m.OPEN, "closed_reason": None, "closed_at": None, "closed_by_document": None, "updated_at": to_db(now)})
+        log_event(db, now, "case-reopened", f"case {case_id} re-opened: {why}", case_id=case_id)
+
+
+def expire_deadlines(db, now: dt.datetime, grace: dt.timedelta = dt.timedelta()) -> list[int]:
+    """Close every open case whose deadline (plus grace) has passed."""
+    cutoff = to_db(now - grace)
+    due = [r["id"] for r in db.query("SELECT id FROM cases WHERE status = 'open' AND deadline_at IS NOT NULL AND deadline_at <= ?", [cutoff])]
+    for case_id in due:
+        close_case(db, now, case_id, m.REASON_DEADLINE)
+    return due
+
+
+def set_paused(db, now, case_id: int, paused: bool) -> None:
+    with write(db):
+        get_case(db, case_id)
+        db["cases"].update(case_id, {"paused": int(paused), "updated_at": to_db(now)})
+        log_event(db, now, "case-paused" if paused else "case-resumed", f"case {case_id} {'paused' if paused else 'resumed'}", case_id=case_id)
+
+
+EDITABLE = {
+    "ua_number": str, "index_number": str, "title": str, "person": str, "pronouns": str,
+    "country": str, "timezone": str, "issued": "date", "deadline": "date",
+    "hashtags": list, "handles": list, "languages": list, "suggested_message": str, "url": str,
+}
+
+
+def parse_assignment(text: str) -> tuple[str, object]:
+    """'deadline=2019-06-01' -> ('deadline', '2019-06-01'), checked and normalised."""
+    key, sep, value = text.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or key not in EDITABLE:
+        raise InvalidChange(f"--set {text!r}: write FIELD=VALUE with FIELD one of {', '.join(sorted(EDITABLE))}")
+    kind = EDITABLE[key]
+    if kind == "date":
+        try:
+            return key, dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise InvalidChange(f"--set {key}: '{value}' is not a date like 2019-06-01") from None
+    if kind is list:
+        return key, [v.strip() for v in value.split(",") if v.strip()]
+    if key == "timezone":
+        _check_zone(value)
+    return key, value or None
+
+
+def _check_zone(value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidChange(f"--set timezone: '{value}' is not a time zone name like Asia/Almaty") from None
+
+
+def edit_case(db, now, case_id: int, assignments: dict) -> dict:
+    """A user's corrections: applied now and kept over later re-ingests."""
+    with write(db):
+        case = get_case(db, case_id)
+        overrides = {**loads(case["overrides"], {}), **assignments}
+        sources = {k: {"line": None, "text": "set by user", "confidence": 1.0} for k in assignments}
+        db["cases"].update(case_id, {"overrides": "{}"})  # let update_case write these fields
+        changes = update_case(db, now, case_id, assignments, None, sources)
+        db["cases"].update(case_id, {"overrides": dumps(overrides)})
+        if "deadline" in assignments and case["status"] == m.OPEN:
+            new_deadline_at = get_case(db, case_id)["deadline_at"]
+            if new_deadline_at and new_deadline_at <= to_db(now):
+                raise InvalidChange(f"case {case_id}: deadline {assignments['deadline']} has already passed; choose a later date")
+    return changes

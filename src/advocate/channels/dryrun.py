@@ -1,0 +1,100 @@
+"""A channel that writes posts to a JSON-lines outbox instead of a network.
+
+Used for rehearsals: the outbox is read back by recent_posts, so the
+dispatcher's reconciliation after a crash works the same as on X.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..errors import ChannelError
+from .base import (
+    SENT,
+    Channel,
+    OutgoingPost,
+    PublishResult,
+    RemotePost,
+    check_settings,
+)
+
+DEFAULT_OUTBOX = "outbox.jsonl"
+_FIELDS = {"post_id", "channel", "text", "at"}
+
+
+class DryRunChannel(Channel):
+    network = "dryrun"
+
+    def __init__(self, account: str, outbox: Path):
+        self.account = account
+        self.outbox = Path(outbox)
+
+    @classmethod
+    def from_settings(
+        cls,
+        account: str,
+        settings: Mapping,
+        environ: Mapping[str, str],
+        base_dir: Path | None = None,
+    ) -> DryRunChannel:
+        check_settings(account, settings, {"type", "outbox"})
+        outbox = settings.get("outbox", DEFAULT_OUTBOX)
+        if not isinstance(outbox, str) or not outbox.strip():
+            raise ChannelError(
+                f"account '{account}': outbox must be a file path, e.g. outbox = \"outbox.jsonl\""
+            )
+        path = Path(outbox).expanduser()
+        if base_dir is not None and not path.is_absolute():
+            path = Path(base_dir) / path
+        return cls(account, path)
+
+    def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
+        line = {
+            "post_id": post.post_id,
+            "case_id": post.case_id,
+            "channel": self.account,
+            "text": post.text,
+            "at": now.isoformat(),
+        }
+        self._append(json.dumps(line, ensure_ascii=False) + "\n")
+        return PublishResult(SENT, remote_id=_remote_id(post.post_id))
+
+    def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
+        return [
+            RemotePost(_remote_id(line["post_id"]), line["text"], "", at)
+            for line in self._lines()
+            if line.get("channel") == self.account
+            and (at := dt.datetime.fromisoformat(line["at"])) >= since
+        ]
+
+    def _append(self, text: str) -> None:
+        # fsync so a post that was "sent" survives a crash right after.
+        self.outbox.parent.mkdir(parents=True, exist_ok=True)
+        with self.outbox.open("a", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _lines(self) -> list[dict]:
+        try:
+            raw = self.outbox.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        return [line for line in map(_parse, raw.splitlines()) if line]
+
+
+def _remote_id(post_id: int) -> str:
+    return f"dryrun-{post_id}"
+
+
+def _parse(raw: str) -> dict | None:
+    # A crash mid-write can leave a torn last line; it was never "sent".
+    try:
+        line = json.loads(raw)
+    except json.JSONDecodeError:
+        return None
+    return line if isinstance(line, dict) and _FIELDS <= line.keys() else None

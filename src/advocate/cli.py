@@ -1,0 +1,110 @@
+"""The command line: parse, call the modules, format. No logic lives here.
+
+Heavy libraries (tweepy, apscheduler, the PDF reader, dateparser, jinja2,
+rich) are imported inside the commands that use them, so that reading
+the queue starts as fast as click and sqlite-utils allow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from .errors import AdvocateError
+
+
+@dataclass
+class App:
+    """What every command needs, loaded on first use and passed down."""
+
+    config_option: str | None
+    now_option: str | None
+    environ: dict = field(default_factory=lambda: dict(os.environ))
+    _config: object = None
+    _db: object = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = self.load_config()
+        return self._config
+
+    def load_config(self):
+        from .config import find_config, load_config
+
+        return load_config(find_config(self.config_option, self.environ, Path.cwd()))
+
+    @property
+    def clock(self):
+        from .clock import FixedClock, SystemClock, parse_instant
+
+        pinned = self.now_option or self.environ.get("ADVOCATE_NOW")
+        return FixedClock(parse_instant(pinned, "--now" if self.now_option else "ADVOCATE_NOW")) if pinned else SystemClock()
+
+    def now(self):
+        return self.clock.now()
+
+    def db(self, create: bool = True):
+        if self._db is None:
+            from .db import open_db
+
+            self._db = open_db(self.config.database, create=create)
+        return self._db
+
+
+class AdvocateGroup(click.Group):
+    """Turns every domain error into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AdvocateError as exc:
+            if os.environ.get("ADVOCATE_DEBUG"):
+                raise
+            raise click.ClickException(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            if os.environ.get("ADVOCATE_DEBUG"):
+                raise
+            raise click.ClickException(f"database error: {exc}; if it says 'locked', another process holds it too long, try again") from None
+
+
+def echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def json_option(func):
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+
+
+@click.group(cls=AdvocateGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", envvar="ADVOCATE_CONFIG",
+              help="config.toml to use (default: ./config.toml, else the user config folder).")
+@click.option("--now", "now", metavar="TIME",
+              help="Pin the time for this command, ISO 8601 with offset (e.g. 2019-04-10T09:00+05:00). Also ADVOCATE_NOW.")
+@click.version_option(package_name="advocate")
+@click.pass_context
+def cli(ctx, config_path, now):
+    """advocate: run human-rights Urgent Action campaigns on social media, and stop them when the case closes."""
+    app = App(config_path, now)
+    if now:
+        app.clock  # check --now before doing anything
+    ctx.obj = app
+
+
+def main() -> None:
+    cli(prog_name="advocate")
+
+
+from .commands import cases_cmd, daemon_cmd, ingest_cmd, messages_cmd, queue_cmd, setup_cmd  # noqa: E402
+
+for module in (setup_cmd, ingest_cmd, cases_cmd, queue_cmd, daemon_cmd, messages_cmd):
+    module.register(cli)
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

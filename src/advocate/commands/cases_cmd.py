@@ -1,0 +1,124 @@
+"""`advocate case ...`: list, show, edit, close, pause and resume cases."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import echo_json, json_option
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(case)
+
+
+@click.group()
+def case():
+    """Look at and correct cases (one per Urgent Action)."""
+
+
+@case.command("list")
+@click.option("--status", type=click.Choice(["open", "closed"]), help="Only open or closed cases.")
+@json_option
+@click.pass_obj
+def case_list(app, status, as_json):
+    """All cases, with why and when each stopped."""
+    from ..cases import list_cases
+    from ..output import table
+
+    rows = list_cases(app.db(), status)
+    if as_json:
+        return echo_json(rows)
+    for row in rows:
+        row["stopped"] = f"{row['closed_reason']} ({row['closed_at'][:10]})" if row["status"] == "closed" else ("paused" if row["paused"] else "")
+    table(rows, [("id", "ID"), ("ua_number", "UA"), ("person", "Person"), ("country", "Country"),
+                 ("status", "Status"), ("deadline", "Deadline"), ("stopped", "Stopped")], empty="No cases yet: advocate ingest FILE")
+
+
+@case.command("show")
+@click.argument("case_id", type=int)
+@json_option
+@click.pass_obj
+def case_show(app, case_id, as_json):
+    """One case: every field with its source, its targets and documents."""
+    from ..cases import case_json, get_case
+    from ..db import loads
+    from ..documents import documents_of
+    from ..output import fields
+
+    db = app.db()
+    data = case_json(db, case_id)
+    data["sources"] = loads(get_case(db, case_id)["sources"], {})
+    data["documents"] = documents_of(db, case_id)
+    if as_json:
+        return echo_json(data)
+    pairs = [(k, data[k]) for k in ("id", "ua_number", "index_number", "person", "pronouns", "country", "timezone",
+                                    "status", "closed_reason", "issued", "deadline", "hashtags", "handles",
+                                    "languages", "suggested_message", "url")]
+    fields([(k, _with_source(v, data["sources"].get(k))) for k, v in pairs])
+    for target in data["targets"]:
+        role = "additional target" if target["additional"] else "target"
+        click.echo(f"{role}: " + " | ".join(str(v) for k, v in target.items() if v and k != "additional"))
+    for doc in data["documents"]:
+        click.echo(f"document {doc['id']}: {doc['filename']} ({doc['kind']}, {doc['action']}, {doc['ingested_at']})")
+
+
+def _with_source(value, source):
+    if isinstance(value, list):
+        value = ", ".join(value)
+    if not source or value in (None, ""):
+        return value
+    where = f"line {source['line']}" if source.get("line") else source.get("text")
+    return f"{value}   [{where}, {source.get('confidence', 1):.0%}]"
+
+
+@case.command("edit")
+@click.argument("case_id", type=int)
+@click.option("--set", "assignments", multiple=True, required=True, metavar="FIELD=VALUE",
+              help="e.g. deadline=2019-06-01, hashtags=#Bilash,#KazakhsInChina; kept over re-ingests.")
+@click.pass_obj
+def case_edit(app, case_id, assignments):
+    """Correct fields of a case; the correction survives later updates."""
+    from ..cases import edit_case, parse_assignment
+
+    values = dict(parse_assignment(a) for a in assignments)
+    changes = edit_case(app.db(), app.now(), case_id, values)
+    for key, (old, new) in changes.items():
+        click.echo(f"{key}: {old} -> {new}")
+    if not changes:
+        click.echo("nothing changed")
+    elif "deadline" in changes:
+        click.echo("the deadline changed: run 'advocate schedule' to extend or trim the plan")
+
+
+@case.command("close")
+@click.argument("case_id", type=int)
+@click.option("--reason", default="closed by user", show_default=True, help="Why, for the record.")
+@click.pass_obj
+def case_close(app, case_id, reason):
+    """Close a case now: its pending posts are cancelled and nothing more is posted for it."""
+    from ..cases import close_case
+
+    cancelled = close_case(app.db(), app.now(), case_id, reason)
+    click.echo(f"case {case_id} closed; {cancelled} pending posts cancelled")
+
+
+@case.command("pause")
+@click.argument("case_id", type=int)
+@click.pass_obj
+def case_pause(app, case_id):
+    """Hold a case's posts without cancelling them."""
+    from ..cases import set_paused
+
+    set_paused(app.db(), app.now(), case_id, True)
+    click.echo(f"case {case_id} paused: its posts wait until 'advocate case resume {case_id}'")
+
+
+@case.command("resume")
+@click.argument("case_id", type=int)
+@click.pass_obj
+def case_resume(app, case_id):
+    """Let a paused case's posts go out again."""
+    from ..cases import set_paused
+
+    set_paused(app.db(), app.now(), case_id, False)
+    click.echo(f"case {case_id} resumed")

@@ -1,0 +1,110 @@
+"""`advocate daemon`, `advocate status` and `advocate account ...`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from ..cli import echo_json, json_option
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(daemon)
+    cli.add_command(status)
+    cli.add_command(account)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="Post what is due now, then exit (for cron).")
+@click.option("--simulate", is_flag=True, help="Rehearse on a virtual clock with the dry-run channel: nothing is published.")
+@click.option("--until", "until", metavar="TIME", help="With --simulate: run the virtual clock up to TIME (ISO 8601 with offset).")
+@click.pass_obj
+def daemon(app, once, simulate, until):
+    """Post what is due, as it falls due, until stopped (SIGTERM/SIGINT; SIGHUP reloads config.toml)."""
+    from ..clock import parse_instant
+    from ..errors import AdvocateError
+
+    _log_to_stdout()
+    if simulate != bool(until):
+        raise AdvocateError("--simulate and --until go together: advocate daemon --simulate --until 2019-06-01T00:00+05:00")
+    if simulate:
+        from ..daemon import simulate as run_simulation
+
+        summary = run_simulation(app.db(), app.config, app.now(), parse_instant(until, "--until"), app.environ)
+        return _summary(summary, "rehearsed (dry run)")
+    if once:
+        from ..daemon import run_once
+
+        return _summary(run_once(app.db(), app.config, app.now(), app.environ), "sent")
+    from ..daemon import Daemon
+
+    app.db().close()  # the daemon opens its own connection
+    Daemon(app.config, app.clock, app.environ, app.load_config).run()
+
+
+def _log_to_stdout() -> None:
+    # One line per event; journald adds the time, so we keep it short.
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(levelname)s %(message)s", force=True)
+    for noisy in ("apscheduler", "urllib3", "requests_oauthlib", "oauthlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _summary(summary, verb) -> None:
+    click.echo(f"{len(summary.sent)} posts {verb}; {len(summary.problems)} with problems; "
+               f"{len(summary.expired)} cases expired; {len(summary.moved)} late posts moved")
+    if summary.interrupted:
+        click.secho(f"posts {summary.interrupted} were interrupted mid-send: now 'unknown'; check them with 'advocate queue --status unknown'", fg="yellow")
+
+
+@click.command()
+@json_option
+@click.pass_obj
+def status(app, as_json):
+    """Is the daemon alive; the next due post; posts sent today per account; recent errors."""
+    from ..status import gather
+
+    report = gather(app.db(create=False), app.config, app.now())
+    if as_json:
+        return echo_json(report)
+    click.echo(f"daemon: {report['daemon']['state']}" + (f" (pid {report['daemon']['pid']}, last seen {report['daemon']['heartbeat']})" if report['daemon']['pid'] else ""))
+    nxt = report["next_post"]
+    click.echo(f"next post: {nxt['id']} on {nxt['channel']} at {nxt['scheduled_at']}" if nxt else "next post: none due")
+    for name, info in report["accounts"].items():
+        state = "paused: " + info["paused_reason"] if info["paused"] else ("waiting until " + info["blocked_until"] if info["blocked_until"] else "active")
+        click.echo(f"account {name}: {info['sent_today']} sent today, cap {info['daily_cap']}; {state}")
+    for key, count in report["counts"].items():
+        click.echo(f"{key}: {count}")
+    for event in report["last_errors"]:
+        click.echo(f"{event['at']} {event['kind']}: {event['message']}")
+
+
+@click.group()
+def account():
+    """Pause or resume an account (e.g. after fixing its credentials)."""
+
+
+@account.command("pause")
+@click.argument("name")
+@click.option("--reason", default="paused by user", show_default=True)
+@click.pass_obj
+def account_pause(app, name, reason):
+    """Hold every post of account NAME."""
+    from ..accounts import pause
+
+    app.config.account(name)
+    pause(app.db(), app.now(), name, reason)
+    click.echo(f"account {name} paused")
+
+
+@account.command("resume")
+@click.argument("name")
+@click.pass_obj
+def account_resume(app, name):
+    """Let account NAME post again."""
+    from ..accounts import resume
+
+    app.config.account(name)
+    resume(app.db(), app.now(), name)
+    click.echo(f"account {name} resumed")

@@ -1,0 +1,87 @@
+"""`advocate ingest FILE...`: read Urgent Actions, updates and news; show what was found."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import echo_json, json_option
+
+SHOWN_FIELDS = ("kind", "language", "ua_number", "index_number", "person", "pronouns", "country",
+                "issued", "deadline", "languages", "hashtags", "handles", "suggested_message", "url", "closure_line")
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(ingest)
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, metavar="FILE... (or - for stdin)")
+@click.option("--case", "case_id", type=int, help="Attach the document(s) to this case instead of matching.")
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
+              help="Correct a field as you ingest (e.g. deadline=2019-06-01); kept over later updates.")
+@json_option
+@click.pass_obj
+def ingest(app, files, case_id, assignments, as_json):
+    """Read Urgent Actions (txt, md, html, docx, pdf): open, update or close cases.
+
+    Prints what was found field by field, with how sure it is and the line
+    it came from. Ingesting the same document twice changes nothing.
+    """
+    from ..cases import case_json, parse_assignment
+    from ..documents import ingest_text
+    from ..ingest import read_document
+
+    overrides = dict(parse_assignment(a) for a in assignments)
+    documents = [(name, _read(name, read_document)) for name in files]  # read all before writing any
+    db, now, results = app.db(), app.now(), []
+    for name, document in documents:
+        outcome = ingest_text(db, now, name, document, case_id=case_id, overrides=overrides,
+                              fallback_zone=app.config.posting.timezone)
+        case = case_json(db, outcome.case_id) if outcome.case_id else None
+        results.append({"file": name, "kind": outcome.kind, "action": outcome.action, "case": case})
+        if not as_json:
+            _report(outcome, case)
+    if as_json:
+        echo_json(results)
+
+
+def _read(name: str, read_document):
+    if name == "-":
+        return read_document(None, data=sys.stdin.buffer.read(), filename="stdin")
+    return read_document(Path(name))
+
+
+def _report(outcome, case) -> None:
+    where = f"case {outcome.case_id}" if outcome.case_id else "no case"
+    click.secho(f"{outcome.file}: {outcome.kind}, {outcome.action} ({where})", bold=True)
+    if outcome.link_reason and outcome.action != "created":
+        click.echo(f"  linked: {outcome.link_reason}")
+    parsed = outcome.parsed
+    if parsed is not None:
+        for name in SHOWN_FIELDS:
+            _field_line(name, getattr(parsed, name, None), parsed.sources.get(name))
+        for target in parsed.targets:
+            role = "additional target" if target.additional else "target"
+            bits = [target.title, target.name, target.email, target.fax, target.handle]
+            click.echo(f"  {role:>17}: {' | '.join(b for b in bits if b)}")
+        for warning in parsed.warnings:
+            click.secho(f"  warning: {warning}", fg="yellow")
+    for note in outcome.notes:
+        click.echo(f"  {note}")
+    if outcome.action == "created":
+        click.echo(f"  correct a field with: advocate case edit {outcome.case_id} --set deadline=YYYY-MM-DD")
+
+
+def _field_line(name, value, source) -> None:
+    if value in (None, [], ""):
+        return
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    text = str(value)
+    if len(text) > 90:
+        text = text[:87] + "..."
+    where = f"  (line {source.line}, {source.confidence:.0%} sure)" if source else ""
+    click.echo(f"  {name:>17}: {text}{where}")

@@ -1,0 +1,212 @@
+"""`advocate daemon`: wake when something is due, tick, sleep again.
+
+The posts table is the only record. APScheduler, with its in-memory job
+store, only arms wake-ups: a poll every few seconds (so the CLI's
+approvals and closures are seen without a restart) and a one-off job at
+the next due post (so posts go out on time). Its jobs are rebuilt from
+the tables at every start; none is ever persisted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import os
+import signal
+import socket
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping
+
+from .clock import Clock, VirtualClock
+from .config import Config
+from .db import open_db, write
+from .dispatch import ChannelPool, Dispatcher, TickResult
+from .errors import AdvocateError
+from .timefmt import to_db
+
+logger = logging.getLogger("advocate")
+
+
+@dataclass
+class RunSummary:
+    sent: list[int] = field(default_factory=list)
+    problems: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)
+    interrupted: list[int] = field(default_factory=list)
+
+    def add(self, tick: TickResult) -> None:
+        self.sent += tick.sent
+        self.problems += tick.problems
+        self.expired += tick.expired
+        self.moved += tick.moved
+
+
+class InstanceLock:
+    """One daemon per database: an flock on a file beside it, released by the OS on any exit."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = None
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "a+")
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._file.close()
+            raise AdvocateError(f"another advocate daemon already runs on this database (lock {self.path}); stop it first") from None
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"{os.getpid()}\n")
+        self._file.flush()
+        return self
+
+    def __exit__(self, *exc):
+        self._file.close()
+
+
+def simulate(db, config: Config, start: dt.datetime, until: dt.datetime, environ: Mapping[str, str]) -> RunSummary:
+    """The daemon's loop on a virtual clock, every account rehearsed by the dry-run channel."""
+    if until <= start:
+        raise AdvocateError(f"--until {until.isoformat()} is not after the start {start.isoformat()}")
+    clock, summary = VirtualClock(start), RunSummary()
+    pool = ChannelPool(config, environ, simulate=True)
+    dispatcher = Dispatcher(db, config, pool)
+    summary.interrupted = dispatcher.start(clock.now())
+    try:
+        while True:
+            now = clock.now()
+            summary.add(dispatcher.tick(now))
+            wake = dispatcher.next_wake(now)
+            if wake is None or wake > until:
+                break
+            clock.advance_to(wake if wake > now else now + dt.timedelta(seconds=config.daemon.poll_seconds))
+    finally:
+        pool.close()
+    return summary
+
+
+def run_once(db, config: Config, now: dt.datetime, environ: Mapping[str, str]) -> RunSummary:
+    """Post what is due now and return: for cron."""
+    summary = RunSummary()
+    pool = ChannelPool(config, environ)
+    with InstanceLock(config.lock_path):
+        dispatcher = Dispatcher(db, config, pool)
+        summary.interrupted = dispatcher.start(now)
+        try:
+            summary.add(dispatcher.tick(now))
+        finally:
+            pool.close()
+    return summary
+
+
+class Daemon:
+    """The long-running service."""
+
+    def __init__(self, config: Config, clock: Clock, environ: Mapping[str, str], reload_config: Callable[[], Config]):
+        self.config, self.clock, self.environ, self.reload_config = config, clock, environ, reload_config
+        self.stopping = threading.Event()
+        self.scheduler = None
+        self.db = None
+        self.dispatcher = None
+        self.pool = None
+
+    def run(self) -> None:
+        from apscheduler.executors.pool import ThreadPoolExecutor
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        with InstanceLock(self.config.lock_path):
+            self.db = open_db(self.config.database)
+            self._connect()
+            interrupted = self.dispatcher.start(self.clock.now())
+            if interrupted:
+                logger.warning("posts %s were being sent when the daemon last stopped: now 'unknown', to reconcile", interrupted)
+            # One worker: ticks never overlap, so each post is handled by one thread.
+            self.scheduler = BlockingScheduler(executors={"default": ThreadPoolExecutor(1)}, timezone=dt.timezone.utc)
+            self.scheduler.add_job(self.wake, "interval", seconds=self.config.daemon.poll_seconds, id="poll",
+                                   coalesce=True, max_instances=1, next_run_time=dt.datetime.now(dt.timezone.utc))
+            self._install_signals()
+            notify("READY=1")
+            logger.info("daemon started (pid %s, database %s, accounts %s)", os.getpid(), self.config.database, ", ".join(self.config.accounts))
+            self.scheduler.start()
+        self._heartbeat(alive=False)
+        self.pool.close()
+        self.db.close()
+        logger.info("daemon stopped")
+
+    def _connect(self) -> None:
+        self.pool = ChannelPool(self.config, self.environ)
+        self.dispatcher = Dispatcher(self.db, self.config, self.pool, should_stop=self.stopping.is_set)
+
+    def wake(self) -> None:
+        """A tick; then arm a one-off wake-up at the next due moment."""
+        if self.stopping.is_set():
+            return
+        now = self.clock.now()
+        try:
+            self.dispatcher.tick(now)
+            self._heartbeat(alive=True)
+        except Exception:  # a failing tick is logged and retried next poll, never fatal
+            logger.exception("tick failed; retrying at the next poll")
+        notify("WATCHDOG=1")
+        self._arm(now)
+
+    def _arm(self, now: dt.datetime) -> None:
+        wake = self.dispatcher.next_wake(now)
+        if wake is None or self.stopping.is_set():
+            return
+        delay = max((wake - self.clock.now()).total_seconds(), 0.0)
+        if delay < self.config.daemon.poll_seconds:
+            run_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
+            self.scheduler.add_job(self.wake, "date", run_date=run_at, id="due", replace_existing=True, misfire_grace_time=None)
+
+    def _heartbeat(self, alive: bool) -> None:
+        values = {"pid": str(os.getpid()), "heartbeat": to_db(self.clock.now()), "alive": "1" if alive else "0"}
+        with write(self.db):
+            for key, value in values.items():
+                self.db.execute("INSERT OR REPLACE INTO daemon (key, value) VALUES (?, ?)", [key, value])
+
+    def _install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, self._stop)
+        signal.signal(signal.SIGINT, self._stop)
+        signal.signal(signal.SIGHUP, self._reload)
+
+    def _stop(self, signum, frame) -> None:
+        logger.info("signal %s: finishing the post in flight, then stopping", signum)
+        notify("STOPPING=1")
+        self.stopping.set()
+        threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
+
+    def _reload(self, signum, frame) -> None:
+        try:
+            self.config = self.reload_config()
+        except AdvocateError as exc:
+            logger.error("config not reloaded, keeping the old one: %s", exc)
+            return
+        self.scheduler.add_job(self._swap_channels, id="reload", replace_existing=True)
+        logger.info("config reloaded")
+
+    def _swap_channels(self) -> None:
+        # Runs on the single worker, between ticks, so no post is in flight.
+        self.pool.close()
+        self._connect()
+
+
+def notify(message: str) -> None:
+    """sd_notify: tell systemd we are ready / alive, when it is listening."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.connect(address)
+            sock.sendall(message.encode())
+    except OSError as exc:
+        logger.warning("sd_notify failed: %s", exc)

@@ -1,0 +1,144 @@
+"""The SQLite database: connection settings, write transactions, schema.
+
+The daemon and the CLI write to one file at once, so every write runs in
+`BEGIN IMMEDIATE`: a deferred transaction that reads first cannot be
+upgraded under WAL and fails with "database is locked" however long the
+busy timeout (measured: 1,815 such errors in 6 s; with IMMEDIATE, none).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from .errors import AdvocateError
+
+BUSY_TIMEOUT_MS = 15_000
+
+migrations = Migrations("advocate")
+
+
+def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (and if needed create and migrate) the database at `path`."""
+    if not create and not path.exists():
+        raise AdvocateError(f"{path}: no database yet; run 'advocate init' (or 'advocate ingest FILE') first")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: no implicit transactions; write() opens them.
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.Error as exc:
+        raise AdvocateError(f"{path}: cannot open the database ({exc}); check the path and its permissions") from None
+    db = sqlite_utils.Database(conn)
+    if migrations.pending(db):
+        with write(db):
+            migrations.apply(db)
+    return db
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction, taken with BEGIN IMMEDIATE; rolled back on any error."""
+    conn = db.conn
+    if conn.in_transaction:  # nested: let the outer transaction decide
+        yield db
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def loads(text: str | None, default=None):
+    return json.loads(text) if text else default
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.execute("""
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            ua_number TEXT, index_number TEXT, title TEXT,
+            person TEXT, persons TEXT NOT NULL DEFAULT '[]', pronouns TEXT, country TEXT,
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            issued TEXT, deadline TEXT, deadline_at TEXT,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+            closed_reason TEXT, closed_at TEXT, closed_by_document INTEGER,
+            paused INTEGER NOT NULL DEFAULT 0,
+            hashtags TEXT NOT NULL DEFAULT '[]', handles TEXT NOT NULL DEFAULT '[]',
+            languages TEXT NOT NULL DEFAULT '[]',
+            suggested_message TEXT, url TEXT,
+            sources TEXT NOT NULL DEFAULT '{}', overrides TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE targets (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            position INTEGER NOT NULL,
+            name TEXT, title TEXT, email TEXT, fax TEXT, handle TEXT,
+            address TEXT, salutation TEXT, additional INTEGER NOT NULL DEFAULT 0
+        )""")
+    db.execute("""
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT NOT NULL UNIQUE,
+            filename TEXT, format TEXT, kind TEXT NOT NULL, language TEXT,
+            text TEXT NOT NULL,
+            case_id INTEGER REFERENCES cases(id),
+            action TEXT NOT NULL, changes TEXT NOT NULL DEFAULT '{}',
+            link_reason TEXT, ingested_at TEXT NOT NULL
+        )""")
+    db.execute("""
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            account TEXT NOT NULL, network TEXT NOT NULL,
+            template TEXT, language TEXT, kind TEXT,
+            text TEXT NOT NULL, dedupe_key TEXT NOT NULL,
+            scheduled_at TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN
+                ('draft', 'scheduled', 'sending', 'sent', 'failed', 'cancelled', 'unknown')),
+            approved INTEGER NOT NULL DEFAULT 0, edited INTEGER NOT NULL DEFAULT 0,
+            needs_review_reason TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0, retry_at TEXT,
+            remote_id TEXT, url TEXT, error TEXT, cancel_reason TEXT,
+            claimed_at TEXT, sent_at TEXT,
+            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+        )""")
+    # The same text never goes out twice from one account for one case.
+    db.execute("""
+        CREATE UNIQUE INDEX posts_no_duplicate_text ON posts (case_id, account, dedupe_key)
+        WHERE status != 'cancelled'""")
+    db.execute("CREATE INDEX posts_due ON posts (status, scheduled_at)")
+    db.execute("CREATE INDEX posts_case ON posts (case_id, status)")
+    db.execute("""
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
+            case_id INTEGER, post_id INTEGER, document_id INTEGER, account TEXT,
+            message TEXT NOT NULL
+        )""")
+    db.execute("CREATE INDEX events_post ON events (post_id)")
+    db.execute("""
+        CREATE TABLE accounts (
+            name TEXT PRIMARY KEY,
+            paused INTEGER NOT NULL DEFAULT 0, paused_reason TEXT,
+            blocked_until TEXT
+        )""")
+    db.execute("CREATE TABLE daemon (key TEXT PRIMARY KEY, value TEXT)")

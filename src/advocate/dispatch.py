@@ -1,0 +1,188 @@
+"""One tick of the daemon: expire, catch up, claim -> publish -> record, reconcile.
+
+The order inside a post's life is what keeps the promises after a crash
+at any point:
+- claim (one UPDATE ... RETURNING, re-checking case status and deadline)
+  commits 'sending' BEFORE the network call: a crash after it leaves a
+  'sending' row, which start-up turns into 'unknown', never re-sent;
+- the result is recorded in its own transaction right after the call;
+- an 'unknown' post is only marked sent when found on the account's own
+  timeline, otherwise it waits for a human (`advocate queue retry`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from . import accounts as account_state
+from . import cases
+from . import models as m
+from . import queue
+from .channels.base import OutgoingPost, PublishResult
+from .config import Config
+from .errors import ChannelError
+from .planner import next_free_time, settings_from
+from .timefmt import from_db, to_db
+
+logger = logging.getLogger("advocate")
+
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+@dataclass
+class TickResult:
+    sent: list[int] = field(default_factory=list)
+    problems: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    moved: list[int] = field(default_factory=list)
+    reconciled: list[int] = field(default_factory=list)
+
+
+class ChannelPool:
+    """One channel object per account, made on first use and kept."""
+
+    def __init__(self, config: Config, environ: Mapping[str, str], simulate: bool = False):
+        self.config, self.environ, self.simulate = config, environ, simulate
+        self._channels: dict = {}
+
+    def get(self, account: str):
+        if account not in self._channels:
+            self._channels[account] = self._make(account)
+        return self._channels[account]
+
+    def _make(self, account: str):
+        from .channels.registry import make_channel
+
+        settings = dict(self.config.account(account))
+        if self.simulate and settings["type"] != "dryrun":
+            outbox = self.config.database.parent / f"simulate-{account}.jsonl"
+            settings = {"type": "dryrun", "outbox": str(outbox)}
+        return make_channel(account, settings, self.environ)
+
+    def close(self) -> None:
+        for channel in self._channels.values():
+            channel.close()
+        self._channels.clear()
+
+
+class Dispatcher:
+    def __init__(self, db, config: Config, pool: ChannelPool, should_stop: Callable[[], bool] = lambda: False):
+        self.db, self.config, self.pool, self.should_stop = db, config, pool, should_stop
+
+    def start(self, now: dt.datetime) -> list[int]:
+        """At start-up: whatever was mid-send when we stopped is now 'unknown'."""
+        return queue.mark_interrupted(self.db, now)
+
+    def tick(self, now: dt.datetime) -> TickResult:
+        result = TickResult()
+        result.expired = cases.expire_deadlines(self.db, now)
+        result.moved = self.catch_up(now)
+        while not self.should_stop():
+            post = queue.claim_next(self.db, now, self.config.accounts)
+            if post is None:
+                break
+            if self._publish(post, now):
+                result.sent.append(post["id"])
+            else:
+                result.problems.append(post["id"])
+        result.reconciled = self.reconcile(now)
+        return result
+
+    def _publish(self, post: dict, now: dt.datetime) -> bool:
+        try:
+            channel = self.pool.get(post["account"])
+        except ChannelError as exc:
+            queue.record_retry(self.db, now, post, str(exc), now, counts=False, max_attempts=self.config.daemon.max_attempts)
+            account_state.pause(self.db, now, post["account"], str(exc))
+            return False
+        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"])
+        logger.info("publishing post %s on %s", post["id"], post["account"])
+        result = channel.publish(outgoing, now)
+        self._record(post, result, now)
+        return result.outcome == "sent"
+
+    def _record(self, post: dict, result: PublishResult, now: dt.datetime) -> None:
+        db, error, account = self.db, result.error or result.outcome, post["account"]
+        max_attempts = self.config.daemon.max_attempts
+        if result.outcome == "sent":
+            queue.record_sent(db, now, post, result.remote_id, result.url)
+        elif result.outcome == "retry":
+            queue.record_retry(db, now, post, error, result.retry_at or now + backoff(post["attempts"]), max_attempts=max_attempts)
+        elif result.outcome == "rate_limited":
+            until = result.retry_at or now + dt.timedelta(minutes=15)
+            queue.record_retry(db, now, post, error, until, counts=False, max_attempts=max_attempts)
+            account_state.block_until(db, now, account, until, error)
+        elif result.outcome == "auth_failed":
+            queue.record_retry(db, now, post, error, now, counts=False, max_attempts=max_attempts)
+            account_state.pause(db, now, account, f"{error}; fix the credentials, then 'advocate account resume {account}'")
+        elif result.outcome == "failed":
+            queue.record_final(db, now, post, m.FAILED, error)
+        else:
+            queue.record_final(db, now, post, m.UNKNOWN, error)
+
+    def catch_up(self, now: dt.datetime) -> list[int]:
+        """Posts missed while the daemon was down move to the next free slot, never out in a burst."""
+        stale_before = to_db(now - dt.timedelta(minutes=self.config.posting.stale_after_minutes))
+        rows = list(self.db.query(
+            """SELECT p.id, p.account, c.deadline_at FROM posts p JOIN cases c ON c.id = p.case_id
+               WHERE p.status = 'scheduled' AND p.retry_at IS NULL AND p.scheduled_at < ? ORDER BY p.scheduled_at""",
+            [stale_before]))
+        settings = settings_from(self.config.posting)
+        moved = []
+        for row in rows:
+            taken = [from_db(r["scheduled_at"]) for r in self.db.query(
+                "SELECT scheduled_at FROM posts WHERE account = ? AND status = 'scheduled' AND scheduled_at >= ? AND id != ?", [row["account"], to_db(now), row["id"]])]
+            when = next_free_time(now, from_db(row["deadline_at"]), settings, taken)
+            if when is None:
+                queue.cancel_one(self.db, now, row["id"], "missed while the daemon was down, and no time is left before the deadline")
+            else:
+                queue.reschedule(self.db, now, row["id"], when, "missed while the daemon was down")
+            moved.append(row["id"])
+        return moved
+
+    def reconcile(self, now: dt.datetime) -> list[int]:
+        """Look for 'unknown' posts on their account's own timeline."""
+        found = []
+        for post in self.db.query("SELECT * FROM posts WHERE status = 'unknown' ORDER BY id"):
+            since = from_db(post["claimed_at"] or post["updated_at"]) - dt.timedelta(minutes=5)
+            try:
+                recent = self.pool.get(post["account"]).recent_posts(since)
+            except ChannelError as exc:
+                logger.warning("cannot reconcile post %s: %s", post["id"], exc)
+                continue
+            match = next((r for r in recent if _same_text(r.text, post["text"])), None)
+            if match:
+                queue.reconcile_found(self.db, now, post, match.remote_id, match.url)
+                found.append(post["id"])
+        return found
+
+    def next_wake(self, now: dt.datetime) -> dt.datetime | None:
+        """The next moment something is due: a post (after its account's rate-limit reset), a deadline."""
+        row = next(self.db.query(
+            """SELECT min(t) AS t FROM (
+                 SELECT min(max(coalesce(p.retry_at, p.scheduled_at), coalesce(a.blocked_until, ''))) AS t
+                   FROM posts p JOIN cases c ON c.id = p.case_id LEFT JOIN accounts a ON a.name = p.account
+                   WHERE p.status = 'scheduled' AND c.status = 'open' AND c.paused = 0
+                     AND coalesce(a.paused, 0) = 0 AND p.account IN (SELECT value FROM json_each(?))
+                 UNION ALL SELECT min(deadline_at) FROM cases WHERE status = 'open'
+               )""", [json.dumps(list(self.config.accounts))]))
+        return from_db(row["t"])
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def _same_text(remote: str, local: str) -> bool:
+    """X shortens links and may change whitespace; compare what survives."""
+    import re
+
+    def norm(text):
+        return " ".join(re.sub(r"https?://\S+", "", text).split()).casefold()
+
+    return norm(remote) == norm(local)
+

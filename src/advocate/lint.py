@@ -1,0 +1,88 @@
+"""`messages check` and `messages preview`: render templates for real cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .errors import TemplateError
+
+
+def _context(case: dict, target, days_left: int, org: str):
+    from .messages.context import build_context
+
+    deadline = dt.date.fromisoformat(case["deadline"]) if case.get("deadline") else None
+    return build_context(case, target, deadline=deadline, days_left=days_left, url=case.get("url"), org=org)
+
+
+def _targets(template, case):
+    primary = [t for t in case["targets"] if not t.get("additional")]
+    if template.mentions_target:
+        return [t for t in primary if t.get("handle")][:1]
+    return primary[:1] or [None]
+
+
+def _own_templates(case: dict) -> list:
+    from .messages.templates import template_from_suggestion
+
+    return [template_from_suggestion(case["suggested_message"])] if case.get("suggested_message") else []
+
+
+def lint_templates(templates: list, cases: list[dict], networks, config) -> tuple[list[dict], int]:
+    """Every template x case x network x a spread of days left; the problems found."""
+    from .messages.guard import GuardSettings, check_post
+    from .messages.render import render_fitting
+
+    guard = GuardSettings(config.guard.max_hashtags, config.guard.max_mentions, config.guard.mention_needs_review)
+    problems, checked = [], 0
+    for case in cases:
+        for template in [*_own_templates(case), *templates]:
+            for network in (n for n in networks if template.applies_to(n)):
+                for days_left in _days(template):
+                    for target in _targets(template, case):
+                        checked += 1
+                        try:
+                            text = render_fitting(template, _context(case, target, days_left, config.org), network)
+                        except TemplateError as exc:
+                            problems.append(_problem(template, case, network, str(exc)))
+                            continue
+                        for issue in check_post(text, guard, approved=True):
+                            problems.append(_problem(template, case, network, issue))
+    return _unique(problems), checked
+
+
+def _days(template) -> list[int]:
+    low = template.days_before_deadline_min or 0
+    high = template.days_before_deadline_max if template.days_before_deadline_max is not None else 60
+    return sorted({low, high, (low + high) // 2, min(low + 1, high)})
+
+
+def _problem(template, case, network, message) -> dict:
+    return {"template": template.path, "case_id": case.get("id"), "network": network, "problem": message}
+
+
+def _unique(problems: list[dict]) -> list[dict]:
+    seen, unique = set(), []
+    for p in problems:
+        key = (p["template"], p["case_id"], p["network"], p["problem"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def render_case(templates, case: dict, network: str, config, now: dt.datetime, days_left: int | None):
+    """(template, text, measure, error) for each template, for `messages preview`."""
+    from .messages.length import measure
+    from .messages.render import render_fitting
+
+    if days_left is None and case.get("deadline"):
+        days_left = max((dt.date.fromisoformat(case["deadline"]) - now.date()).days, 0)
+    for template in [*_own_templates(case), *templates]:
+        if not template.applies_to(network):
+            continue
+        target = next(iter(_targets(template, case)), None)
+        try:
+            text = render_fitting(template, _context(case, target, days_left or 0, config.org), network)
+            yield template, text, measure(text, network), None
+        except TemplateError as exc:
+            yield template, None, None, str(exc)

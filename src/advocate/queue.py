@@ -1,0 +1,304 @@
+"""Every change of a post's state happens here, and nowhere else.
+
+Each function runs in one BEGIN IMMEDIATE transaction (or joins the
+caller's), checks the state it starts from in the same statement that
+changes it, and logs an event. That is what keeps the three promises:
+a post is claimed by one statement (never sent twice), the claim re-checks
+its case (never sent for a closed case), and no state is ever deleted
+(never lost).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import sqlite_utils
+
+from . import models as m
+from .db import write
+from .errors import InvalidChange, NotFound
+from .events import log_event
+from .timefmt import to_db
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """A post the planner wants; queue.add_planned stores it."""
+
+    case_id: int
+    account: str
+    network: str
+    scheduled_at: dt.datetime
+    text: str
+    dedupe_key: str
+    template: str
+    language: str
+    kind: str
+    needs_review_reason: str | None = None
+
+
+def get_post(db: sqlite_utils.Database, post_id: int) -> dict:
+    rows = list(db.query("SELECT * FROM posts WHERE id = ?", [post_id]))
+    if not rows:
+        raise NotFound(f"post {post_id} does not exist; 'advocate queue' lists the posts")
+    return rows[0]
+
+
+def add_planned(db, posts: Iterable[NewPost], now: dt.datetime, review: bool) -> int:
+    """Store planned posts: drafts when review is on or the post needs it."""
+    stamp = to_db(now)
+    rows = [
+        {
+            "case_id": p.case_id, "account": p.account, "network": p.network,
+            "template": p.template, "language": p.language, "kind": p.kind,
+            "text": p.text, "dedupe_key": p.dedupe_key,
+            "scheduled_at": to_db(p.scheduled_at),
+            "status": m.DRAFT if (review or p.needs_review_reason) else m.SCHEDULED,
+            "needs_review_reason": p.needs_review_reason,
+            "created_at": stamp, "updated_at": stamp,
+        }
+        for p in posts
+    ]
+    with write(db):
+        db["posts"].insert_all(rows)
+    return len(rows)
+
+
+def withdraw_untouched(db, case_id: int, now: dt.datetime) -> int:
+    """Cancel future posts nobody approved or edited, so the planner can redo them."""
+    with write(db):
+        cursor = db.execute(
+            """UPDATE posts SET status = 'cancelled', cancel_reason = 'replanned', updated_at = ?
+               WHERE case_id = ? AND status IN ('draft', 'scheduled') AND approved = 0
+                 AND edited = 0 AND scheduled_at > ?""",
+            [to_db(now), case_id, to_db(now)],
+        )
+    return cursor.rowcount
+
+
+def _select_ids(db, ids: Sequence[int], case_id: int | None, all_: bool, statuses: tuple[str, ...]) -> list[int]:
+    marks = ",".join("?" * len(statuses))
+    if ids:
+        for post_id in ids:
+            get_post(db, post_id)
+        return list(ids)
+    if case_id is not None:
+        sql, args = f"SELECT id FROM posts WHERE case_id = ? AND status IN ({marks})", [case_id, *statuses]
+    elif all_:
+        sql, args = f"SELECT id FROM posts WHERE status IN ({marks})", [*statuses]
+    else:
+        raise InvalidChange("name post ids, --case ID or --all")
+    return [row["id"] for row in db.query(sql + " ORDER BY id", args)]
+
+
+def _transition(db, ids, now, allowed: tuple[str, ...], sets: str, args: list, event: str, verb: str) -> list[int]:
+    """Apply one change to posts whose status is in `allowed`; refuse the rest, changing none."""
+    changed = []
+    with write(db):
+        for post_id in ids:
+            post = get_post(db, post_id)
+            if post["status"] not in allowed:
+                raise InvalidChange(f"post {post_id} is {post['status']}; only {'/'.join(allowed)} posts can be {verb}")
+            db.execute(f"UPDATE posts SET {sets}, updated_at = ? WHERE id = ?", [*args, to_db(now), post_id])
+            log_event(db, now, event, f"post {post_id} {verb}", post_id=post_id, case_id=post["case_id"])
+            changed.append(post_id)
+    return changed
+
+
+def approve(db, now, ids=(), case_id=None, all_=False) -> list[int]:
+    targets = _select_ids(db, ids, case_id, all_, (m.DRAFT,))
+    _refuse_closed(db, targets)
+    return _transition(db, targets, now, (m.DRAFT, m.SCHEDULED), "status = 'scheduled', approved = 1", [], "approved", "approved")
+
+
+def reject(db, now, ids=(), case_id=None, all_=False) -> list[int]:
+    targets = _select_ids(db, ids, case_id, all_, m.PENDING)
+    return _transition(db, targets, now, m.PENDING, "status = 'cancelled', cancel_reason = 'rejected'", [], "rejected", "rejected")
+
+
+def cancel(db, now, ids=(), case_id=None, all_=False, reason="cancelled by user") -> list[int]:
+    targets = _select_ids(db, ids, case_id, all_, m.PENDING)
+    return _transition(db, targets, now, m.PENDING, "status = 'cancelled', cancel_reason = ?", [reason], "cancelled", "cancelled")
+
+
+def retry(db, now, post_id: int) -> list[int]:
+    """A human checked an unknown or failed post was not published: send it again."""
+    _refuse_closed(db, [post_id])
+    sets = "status = 'scheduled', retry_at = NULL, error = NULL, scheduled_at = max(scheduled_at, ?)"
+    return _transition(db, [post_id], now, (m.UNKNOWN, m.FAILED), sets, [to_db(now)], "retry", "set to retry")
+
+
+def mark_sent_by_hand(db, now, post_id: int, remote_id: str | None, url: str | None) -> list[int]:
+    """A human found an unknown post published: record it, so it is never sent again."""
+    sets = "status = 'sent', remote_id = ?, url = ?, error = NULL, sent_at = ?"
+    return _transition(db, [post_id], now, (m.UNKNOWN,), sets, [remote_id, url, to_db(now)], "confirmed", "confirmed sent")
+
+
+def edit(db, now, post_id: int, text: str, dedupe_key: str) -> None:
+    _refuse_closed(db, [post_id])
+    sets = "text = ?, dedupe_key = ?, edited = 1"
+    _transition(db, [post_id], now, m.PENDING, sets, [text, dedupe_key], "edited", "edited")
+
+
+def move(db, now, post_id: int, when: dt.datetime) -> None:
+    post = get_post(db, post_id)
+    case = _case_of(db, post)
+    if when <= now:
+        raise InvalidChange(f"post {post_id}: {when.isoformat()} is in the past; choose a later time")
+    if case["deadline_at"] and to_db(when) >= case["deadline_at"]:
+        raise InvalidChange(f"post {post_id}: {when.isoformat()} is after case {case['id']}'s deadline ({case['deadline']})")
+    _transition(db, [post_id], now, m.PENDING, "scheduled_at = ?, edited = 1", [to_db(when)], "moved", "moved")
+
+
+def post_now(db, now, post_id: int) -> None:
+    _refuse_closed(db, [post_id])
+    sets = "status = 'scheduled', approved = 1, scheduled_at = ?, retry_at = NULL"
+    _transition(db, [post_id], now, m.PENDING, sets, [to_db(now)], "post-now", "set to go out now")
+
+
+def _case_of(db, post: dict) -> dict:
+    return next(db.query("SELECT * FROM cases WHERE id = ?", [post["case_id"]]))
+
+
+def _refuse_closed(db, ids: Iterable[int]) -> None:
+    for post_id in ids:
+        case = _case_of(db, get_post(db, post_id))
+        if case["status"] != m.OPEN:
+            raise InvalidChange(f"post {post_id} belongs to case {case['id']}, which is closed ({case['closed_reason']}); nothing is posted for a closed case")
+
+
+def cancel_pending_for_case(db, case_id: int, now: dt.datetime, reason: str) -> int:
+    """Called inside the transaction that closes a case."""
+    cursor = db.execute(
+        "UPDATE posts SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE case_id = ? AND status IN ('draft', 'scheduled')",
+        [reason, to_db(now), case_id],
+    )
+    return cursor.rowcount
+
+
+# --- the daemon's side -------------------------------------------------------
+
+CLAIM_SQL = """
+UPDATE posts SET status = 'sending', claimed_at = :now, attempts = attempts + 1, updated_at = :now
+WHERE status = 'scheduled' AND id = (
+    SELECT p.id FROM posts p
+    JOIN cases c ON c.id = p.case_id
+    LEFT JOIN accounts a ON a.name = p.account
+    WHERE p.status = 'scheduled'
+      AND coalesce(p.retry_at, p.scheduled_at) <= :now
+      AND c.status = 'open' AND c.paused = 0
+      AND (c.deadline_at IS NULL OR c.deadline_at > :now)
+      AND coalesce(a.paused, 0) = 0
+      AND (a.blocked_until IS NULL OR a.blocked_until <= :now)
+      AND p.account IN (SELECT value FROM json_each(:accounts))
+    ORDER BY coalesce(p.retry_at, p.scheduled_at), p.id
+    LIMIT 1)
+RETURNING *
+"""
+
+
+def claim_next(db, now: dt.datetime, accounts: Sequence[str]) -> dict | None:
+    """Atomically take the next due post of an open case; None when nothing is due."""
+    import json
+
+    with write(db):
+        rows = list(db.execute(CLAIM_SQL, {"now": to_db(now), "accounts": json.dumps(list(accounts))}).fetchall())
+        if not rows:
+            return None
+        columns = [c[0] for c in db.execute("SELECT * FROM posts LIMIT 0").description]
+        post = dict(zip(columns, rows[0]))
+        log_event(db, now, "claimed", f"post {post['id']} claimed for {post['account']}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+    return post
+
+
+def record_sent(db, now, post: dict, remote_id, url) -> None:
+    with write(db):
+        db.execute(
+            "UPDATE posts SET status = 'sent', remote_id = ?, url = ?, error = NULL, sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
+            [remote_id, url, to_db(now), to_db(now), post["id"]],
+        )
+        log_event(db, now, "sent", f"post {post['id']} sent on {post['account']} as {remote_id}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+
+
+def record_retry(db, now, post: dict, error: str, retry_at: dt.datetime, *, counts: bool = True, max_attempts: int = 5) -> str:
+    """Back to scheduled for a later try, or failed once the attempts are used up."""
+    attempts = post["attempts"] if counts else post["attempts"] - 1
+    with write(db):
+        if attempts >= max_attempts:
+            db.execute(
+                "UPDATE posts SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
+                [f"gave up after {attempts} attempts: {error}", to_db(now), post["id"]],
+            )
+            log_event(db, now, "failed", f"post {post['id']} failed after {attempts} attempts: {error}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+            return m.FAILED
+        db.execute(
+            "UPDATE posts SET status = 'scheduled', attempts = ?, retry_at = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
+            [attempts, to_db(retry_at), error, to_db(now), post["id"]],
+        )
+        log_event(db, now, "retry", f"post {post['id']} will be retried at {to_db(retry_at)}: {error}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+    return m.SCHEDULED
+
+
+def record_final(db, now, post: dict, status: str, error: str) -> None:
+    """failed (never retried) or unknown (left for reconciliation or a human)."""
+    with write(db):
+        db.execute(
+            "UPDATE posts SET status = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
+            [status, error, to_db(now), post["id"]],
+        )
+        log_event(db, now, status, f"post {post['id']} {status}: {error}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+
+
+def mark_interrupted(db, now: dt.datetime) -> list[int]:
+    """At start-up: a post still 'sending' was cut off mid-publish; its outcome is unknown."""
+    with write(db):
+        ids = [r["id"] for r in db.query("SELECT id FROM posts WHERE status = 'sending'")]
+        for post_id in ids:
+            db.execute(
+                "UPDATE posts SET status = 'unknown', error = 'interrupted while sending; may or may not be published', updated_at = ? WHERE id = ?",
+                [to_db(now), post_id],
+            )
+            log_event(db, now, "unknown", f"post {post_id} was being sent when the daemon stopped; outcome unknown", post_id=post_id)
+    return ids
+
+
+def reconcile_found(db, now, post: dict, remote_id: str, url: str | None) -> None:
+    with write(db):
+        db.execute(
+            "UPDATE posts SET status = 'sent', remote_id = ?, url = ?, error = NULL, sent_at = coalesce(sent_at, ?), updated_at = ? WHERE id = ? AND status = 'unknown'",
+            [remote_id, url, to_db(now), to_db(now), post["id"]],
+        )
+        log_event(db, now, "reconciled", f"post {post['id']} found published as {remote_id}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+
+
+def reschedule(db, now, post_id: int, when: dt.datetime, why: str) -> None:
+    with write(db):
+        db.execute("UPDATE posts SET scheduled_at = ?, retry_at = NULL, updated_at = ? WHERE id = ? AND status = 'scheduled'", [to_db(when), to_db(now), post_id])
+        log_event(db, now, "rescheduled", f"post {post_id} moved to {to_db(when)}: {why}", post_id=post_id)
+
+
+def cancel_one(db, now, post_id: int, why: str) -> None:
+    with write(db):
+        db.execute("UPDATE posts SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')", [why, to_db(now), post_id])
+        log_event(db, now, "cancelled", f"post {post_id} cancelled: {why}", post_id=post_id)
+
+
+# --- reading ------------------------------------------------------------------
+
+def list_posts(db, *, case_id=None, statuses=(), account=None, since=None, until=None, limit=None, order="scheduled_at") -> list[dict]:
+    clauses, args = [], []
+    if case_id is not None:
+        clauses.append("case_id = ?"); args.append(case_id)
+    if statuses:
+        clauses.append(f"status IN ({','.join('?' * len(statuses))})"); args += list(statuses)
+    if account:
+        clauses.append("account = ?"); args.append(account)
+    if since:
+        clauses.append("scheduled_at >= ?"); args.append(to_db(since))
+    if until:
+        clauses.append("scheduled_at < ?"); args.append(to_db(until))
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    sql = f"SELECT * FROM posts {where} ORDER BY {order}, id" + (f" LIMIT {int(limit)}" if limit else "")
+    return list(db.query(sql, args))

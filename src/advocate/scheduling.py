@@ -1,0 +1,113 @@
+"""`advocate schedule`: plan slots, compose texts, store posts, in one transaction.
+
+Running it again only fills gaps, so it adds nothing to a complete plan;
+`replan` first withdraws the future posts nobody approved or edited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from . import cases as case_store
+from . import models as m
+from .compose import ComposeCase, compose, network_of
+from .config import Config
+from .db import write
+from .events import log_event
+from .planner import Kept, PlanCase, plan, settings_from
+from .queue import add_planned, withdraw_untouched
+from .timefmt import from_db, to_db
+
+LANGUAGE_CODES = {
+    "english": "en", "russian": "ru", "kazakh": "kk", "spanish": "es", "french": "fr",
+    "german": "de", "arabic": "ar", "chinese": "zh", "persian": "fa", "farsi": "fa",
+    "portuguese": "pt", "turkish": "tr", "ukrainian": "uk", "uzbek": "uz", "kyrgyz": "ky",
+}
+
+
+@dataclass
+class ScheduleResult:
+    added: Counter = field(default_factory=Counter)       # case_id -> posts added
+    withdrawn: int = 0
+    unfilled: Counter = field(default_factory=Counter)    # case_id -> slots with no fresh text
+    refused: list[str] = field(default_factory=list)
+
+
+def language_codes(names: list[str], available: set[str]) -> list[str]:
+    codes = [LANGUAGE_CODES.get(n.strip().lower(), n.strip().lower()) for n in names]
+    return [c for c in dict.fromkeys(codes) if c in available]
+
+
+def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: bool = False, case_ids: list[int] | None = None) -> ScheduleResult:
+    from .messages.guard import GuardSettings
+    from .messages.templates import template_from_suggestion
+
+    result = ScheduleResult()
+    rows = [c for c in case_store.open_cases(db) if not c["paused"] and (not case_ids or c["id"] in case_ids)]
+    available = {t.language for t in templates}
+    with write(db):
+        for case in rows:
+            if replan:
+                result.withdrawn += withdraw_untouched(db, case["id"], now)
+            _drop_after_deadline(db, now, case)
+        kept, used, mentioned = _existing(db, config)
+        infos = {c["id"]: _compose_case(db, c, config, available, template_from_suggestion) for c in rows}
+        plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"])) for c in rows if c["deadline_at"]]
+        slots = plan(plan_cases, list(config.accounts), settings_from(config.posting), now, kept)
+        networks = {name: config.account(name)["type"] for name in config.accounts}
+        guard = GuardSettings(max_hashtags=config.guard.max_hashtags, max_mentions=config.guard.max_mentions,
+                              mention_needs_review=config.guard.mention_needs_review)
+        report = compose(slots, infos, templates, networks, used, mentioned, guard, config.org,
+                         config.posting.timezone, config.posting.last_call_days, config.guard.mentions_per_handle_per_day)
+        add_planned(db, report.posts, now, config.posting.review)
+        for post in report.posts:
+            result.added[post.case_id] += 1
+        result.unfilled.update(report.unfilled)
+        result.refused = sorted(set(report.refused))
+        for case_id, count in result.added.items():
+            log_event(db, now, "scheduled", f"case {case_id}: {count} posts planned", case_id=case_id)
+    return result
+
+
+def _drop_after_deadline(db, now, case) -> None:
+    """A deadline brought forward: pending posts past it can no longer go out."""
+    db.execute(
+        "UPDATE posts SET status = 'cancelled', cancel_reason = 'after the deadline', updated_at = ? WHERE case_id = ? AND status IN ('draft', 'scheduled') AND scheduled_at >= ?",
+        [to_db(now), case["id"], case["deadline_at"]],
+    )
+
+
+def _existing(db, config: Config):
+    """Posts the plan must respect: their times (budget, spacing), texts and mentions."""
+    from .messages.guard import extract_mentions
+
+    zone = ZoneInfo(config.posting.timezone)
+    kept, used, mentioned = [], defaultdict(set), defaultdict(Counter)
+    query = "SELECT case_id, account, scheduled_at, sent_at, text, dedupe_key, status, cancel_reason FROM posts WHERE status != 'cancelled' OR cancel_reason = 'rejected'"
+    for row in db.query(query):
+        used[(row["case_id"], row["account"])].add(row["dedupe_key"])
+        if row["status"] in (m.CANCELLED, m.FAILED):
+            continue
+        at = from_db(row["sent_at"] or row["scheduled_at"])
+        kept.append(Kept(row["case_id"], row["account"], at))
+        for handle in extract_mentions(row["text"]):
+            mentioned[(row["account"], at.astimezone(zone).date())][handle.lower()] += 1
+    return kept, used, mentioned
+
+
+def _compose_case(db, case: dict, config: Config, available: set[str], from_suggestion) -> ComposeCase:
+    info = m.case_json(case, case_store.targets_of(db, case["id"]))
+    wanted = config.posting.languages or info["languages"]
+    languages = language_codes(list(wanted), available) or (["en"] if "en" in available else sorted(available)[:1])
+    own = []
+    if info["suggested_message"]:
+        own.append(from_suggestion(info["suggested_message"], "en"))
+    return ComposeCase(
+        id=case["id"], case=info, targets=info["targets"], deadline=dt.date.fromisoformat(info["deadline"]),
+        languages=languages, url=info["url"], templates=own,
+    )
+
+

@@ -1,0 +1,68 @@
+"""Shared fixtures: every test gets its own home, config and database."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from advocate.cli import cli
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """No test reads or writes the real user's folders or environment settings."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, str(home))
+    for name in ("ADVOCATE_CONFIG", "ADVOCATE_NOW", "ADVOCATE_DEBUG", "NOTIFY_SOCKET"):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+class Workspace:
+    """A folder with config.toml, messages/ and a database, driven like a user would."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.config = root / "config.toml"
+        self.runner = CliRunner()
+
+    def run(self, command: str, *, ok: bool = True, input: str | None = None):
+        args = ["--config", str(self.config), *shlex.split(command)]
+        result = self.runner.invoke(cli, args, input=input, catch_exceptions=False)
+        if ok and result.exit_code != 0:
+            raise AssertionError(f"advocate {command} exited {result.exit_code}:\n{result.output}")
+        return result
+
+    def json(self, command: str):
+        return json.loads(self.run(command + " --json").output)
+
+    def outbox(self, name: str = "outbox.jsonl") -> list[dict]:
+        path = self.root / name
+        return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+    def set_config(self, old: str, new: str) -> None:
+        text = self.config.read_text()
+        assert old in text, old
+        self.config.write_text(text.replace(old, new))
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    space = Workspace(tmp_path / "campaign")
+    space.root.mkdir()
+    space.run("init")
+    return space
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return SEEDS

@@ -1,0 +1,111 @@
+"""The rehearsal from the README: the seed case from its Urgent Action to a stopped campaign."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+APRIL_10 = "--now 2019-04-10T09:00+05:00"
+APRIL_25 = "--now 2019-04-25T09:00+05:00"
+
+
+def test_rehearsal_posts_until_the_final_update_then_nothing(workspace, seeds):
+    created = workspace.json(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    assert [(d["kind"], d["action"]) for d in created] == [("initial", "created")]
+    case = created[0]["case"]
+    assert case["person"] == "Serikzhan Bilash"
+    assert case["deadline"] == "2019-05-21"
+    assert case["status"] == "open"
+
+    workspace.run(f"{APRIL_10} schedule")
+    drafts = workspace.json(f"{APRIL_10} queue")
+    assert drafts and {p["status"] for p in drafts} == {"draft"}
+    assert workspace.run(f"{APRIL_10} queue").output.count("draft") >= 1
+
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    first_run = workspace.outbox()
+    cutoff = dt.datetime.fromisoformat("2019-04-25T00:00+05:00")
+    due_by_then = [p for p in drafts if dt.datetime.fromisoformat(p["scheduled_at"]) <= cutoff]
+    assert len(first_run) == len(due_by_then) > 0
+    assert all(dt.datetime.fromisoformat(line["at"]) <= cutoff for line in first_run)
+    assert len({line["text"] for line in first_run}) == len(first_run)
+
+    closed = workspace.json(f"{APRIL_25} ingest {seeds / 'ua-46-19-final.txt'}")
+    assert [(d["kind"], d["action"]) for d in closed] == [("final", "closed")]
+    assert closed[0]["case"]["id"] == case["id"]
+    assert closed[0]["case"]["status"] == "closed"
+
+    workspace.run(f"{APRIL_25} daemon --simulate --until 2019-06-01T00:00+05:00")
+    assert workspace.outbox() == first_run
+    leftover = workspace.json(f"{APRIL_25} queue --all")
+    assert {p["status"] for p in leftover} == {"sent", "cancelled"}
+
+
+def test_each_post_in_the_outbox_is_sent_in_the_queue(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    sent = {p["id"]: p for p in workspace.json(f"{APRIL_10} queue --status sent")}
+    outbox = workspace.outbox()
+    assert sorted(line["post_id"] for line in outbox) == sorted(sent)
+    for line in outbox:
+        assert line["text"] == sent[line["post_id"]]["text"]
+        assert line["channel"] == "rehearsal"
+
+
+def test_news_is_recorded_against_the_case_and_starts_nothing(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    news = workspace.json(f"{APRIL_10} ingest {seeds / 'ua-46-19-release-news.txt'} {seeds / 'ua-46-19-un-wgad-news.txt'}")
+    assert [(n["kind"], n["action"]) for n in news] == [("news", "recorded"), ("news", "recorded")]
+    assert {n["case"]["id"] for n in news} == {1}
+    assert len(workspace.json("case list")) == 1
+    assert workspace.json("case list")[0]["status"] == "open"
+
+
+def test_ingesting_twice_changes_nothing(workspace, seeds):
+    first = workspace.json(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    again = workspace.json(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    assert again[0]["action"] == "unchanged"
+    assert again[0]["case"] == first[0]["case"]
+    assert len(workspace.json("case list")) == 1
+
+
+def test_scheduling_again_adds_nothing_and_keeps_approved_posts(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    before = workspace.json(f"{APRIL_10} queue")
+    assert "nothing to add" in workspace.run(f"{APRIL_10} schedule").output
+    assert workspace.json(f"{APRIL_10} queue") == before
+
+    first = before[0]["id"]
+    workspace.run(f"{APRIL_10} queue approve {first}")
+    workspace.run(f"{APRIL_10} schedule --replan")
+    after = {p["id"]: p for p in workspace.json(f"{APRIL_10} queue")}
+    assert after[first]["status"] == "scheduled"
+    assert after[first]["text"] == before[0]["text"]
+    texts = [p["text"] for p in after.values()]
+    assert len(texts) == len(set(texts))
+
+
+def test_closing_by_hand_cancels_pending_posts(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    out = workspace.run(f"{APRIL_10} case close 1 --reason 'released'").output
+    assert "pending posts cancelled" in out
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    assert workspace.outbox() == []
+    case = workspace.json("case show 1")
+    assert (case["status"], case["closed_reason"]) == ("closed", "released")
+
+
+def test_deadline_passing_closes_the_case(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    case = workspace.json("case show 1")
+    assert (case["status"], case["closed_reason"]) == ("closed", "deadline passed")
+    deadline_at = dt.datetime.fromisoformat(case["deadline_at"])
+    assert all(dt.datetime.fromisoformat(line["at"]) < deadline_at for line in workspace.outbox())
