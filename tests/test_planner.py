@@ -1,0 +1,100 @@
+"""The planner as plain functions: fixed datetimes in, slots out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+from advocate.planner import Kept, PlanCase, PlanSettings, Slot, next_free_time, plan
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def settings(**changes) -> PlanSettings:
+    base = dict(timezone="Europe/London", window_start=dt.time(9), window_end=dt.time(21), posts_per_day=2,
+                strategy="even", min_spacing=dt.timedelta(minutes=90), jitter=dt.timedelta(minutes=7), daily_cap=17)
+    return PlanSettings(**{**base, **changes})
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def deadline(day: str, zone=LONDON) -> dt.datetime:
+    return dt.datetime.combine(dt.date.fromisoformat(day) + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+
+def local_hours(slots: list[Slot]) -> list[dt.time]:
+    return [s.at.astimezone(LONDON).time() for s in slots]
+
+
+def test_posts_stay_inside_the_local_window_across_a_dst_change():
+    # Clocks go forward in London on 2019-03-31.
+    slots = plan([PlanCase(1, deadline("2019-04-03"))], ["a"], settings(), at("2019-03-29T08:00+00:00"), [])
+    assert slots
+    assert all(dt.time(9) <= t < dt.time(21) for t in local_hours(slots))
+    assert all(s.at.tzinfo is not None for s in slots)
+    per_day = Counter(s.at.astimezone(LONDON).date() for s in slots)
+    assert set(per_day.values()) == {2}
+
+
+def test_nothing_is_planned_in_the_past_or_after_the_deadline():
+    now = at("2019-04-10T15:00+01:00")
+    end = deadline("2019-04-12")
+    slots = plan([PlanCase(1, end)], ["a"], settings(), now, [])
+    assert all(now < s.at < end for s in slots)
+
+
+def test_daily_cap_is_shared_by_cases_earliest_deadline_first():
+    cases = [PlanCase(i, deadline("2019-05-01" if i == 3 else "2019-06-01")) for i in (1, 2, 3)]
+    slots = plan(cases, ["a"], settings(posts_per_day=2, daily_cap=4), at("2019-04-10T06:00+00:00"), [])
+    first_day = [s for s in slots if s.at.astimezone(LONDON).date() == dt.date(2019, 4, 10)]
+    assert len(first_day) == 4
+    counts = Counter(s.case_id for s in first_day)
+    assert counts[3] == 2 and counts[1] == 1 and counts[2] == 1
+
+
+def test_posts_of_one_account_keep_their_spacing():
+    slots = plan([PlanCase(i, deadline("2019-04-12")) for i in range(1, 6)], ["a"],
+                 settings(posts_per_day=3, min_spacing=dt.timedelta(hours=2)), at("2019-04-10T06:00+00:00"), [])
+    for day in {s.at.date() for s in slots}:
+        times = sorted(s.at for s in slots if s.at.date() == day)
+        assert all(b - a >= dt.timedelta(hours=2) for a, b in zip(times, times[1:]))
+
+
+def test_planning_again_with_the_plan_kept_adds_nothing():
+    cases, now = [PlanCase(1, deadline("2019-04-20"))], at("2019-04-10T06:00+00:00")
+    first = plan(cases, ["a"], settings(), now, [])
+    kept = [Kept(s.case_id, s.account, s.at) for s in first]
+    assert plan(cases, ["a"], settings(), now, kept) == []
+
+
+def test_an_extended_deadline_only_adds_the_new_days():
+    now = at("2019-04-10T06:00+00:00")
+    first = plan([PlanCase(1, deadline("2019-04-15"))], ["a"], settings(), now, [])
+    kept = [Kept(s.case_id, s.account, s.at) for s in first]
+    more = plan([PlanCase(1, deadline("2019-04-18"))], ["a"], settings(), now, kept)
+    assert {s.at.astimezone(LONDON).date() for s in more} == {dt.date(2019, 4, d) for d in (16, 17, 18)}
+
+
+def test_ramp_posts_more_near_the_deadline():
+    slots = plan([PlanCase(1, deadline("2019-05-10"))], ["a"], settings(strategy="ramp", posts_per_day=4),
+                 at("2019-04-10T06:00+00:00"), [])
+    per_day = Counter(s.at.astimezone(LONDON).date() for s in slots)
+    assert per_day[dt.date(2019, 4, 11)] < per_day[dt.date(2019, 5, 10)]
+
+
+def test_the_same_inputs_give_the_same_times():
+    args = ([PlanCase(1, deadline("2019-04-20"))], ["a"], settings(), at("2019-04-10T06:00+00:00"), [])
+    assert plan(*args) == plan(*args)
+
+
+def test_a_missed_post_moves_to_the_next_window_not_the_middle_of_the_night():
+    late_evening = at("2019-04-10T22:30+01:00")
+    when = next_free_time(late_evening, deadline("2019-04-20"), settings(), [])
+    assert when.astimezone(LONDON) == at("2019-04-11T09:00+01:00")
+
+
+def test_no_time_left_before_the_deadline_gives_none():
+    assert next_free_time(at("2019-04-20T22:00+01:00"), deadline("2019-04-20"), settings(), []) is None
