@@ -58,25 +58,16 @@ def target_json(row: dict) -> dict:
     return {**{k: row[k] for k in keys}, "additional": bool(row["additional"])}
 
 
-def post_json(row: dict) -> dict:
-    return {
-        "id": row["id"],
-        "case_id": row["case_id"],
-        "channel": row["account"],
-        "network": row["network"],
-        "kind": row["kind"],
-        "language": row["language"],
-        "template": row["template"],
-        "text": row["text"],
-        "scheduled_at": row["scheduled_at"],
-        "status": row["status"],
-        "approved": bool(row["approved"]),
-        "edited": bool(row["edited"]),
-        "needs_review": row["needs_review_reason"],
-        "attempts": row["attempts"],
-        "retry_at": row["retry_at"],
-        "remote_id": row["remote_id"],
-        "url": row["url"],
-        "error": row["error"] or row["cancel_reason"],
-        "sent_at": row["sent_at"],
-    }
+# POST's JSON, as SQL expressions over the posts table: SQLite builds the
+# JSON itself, so listing 100,000 posts costs no Python per row.
+POST_JSON = {
+    "id": "id", "case_id": "case_id", "channel": "account", "network": "network",
+    "kind": "kind", "language": "language", "template": "template", "text": "text",
+    "scheduled_at": "scheduled_at", "status": "status",
+    "approved": "json(CASE WHEN approved THEN 'true' ELSE 'false' END)",
+    "edited": "json(CASE WHEN edited THEN 'true' ELSE 'false' END)",
+    "needs_review": "needs_review_reason", "attempts": "attempts", "retry_at": "retry_at",
+    "remote_id": "remote_id", "url": "url", "error": "coalesce(error, cancel_reason)",
+    "sent_at": "sent_at",
+}
+POST_JSON_SQL = "json_object(" + ", ".join(f"'{k}', {v}" for k, v in POST_JSON.items()) + ")"

@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import shutil
+
 import click
 
+MIN_WIDTH = 110  # below this, rich folds every cell; a pipe reports 80
 
-def table(rows: list[dict], columns: list[tuple[str, str]], title: str | None = None, empty: str = "Nothing to show.") -> None:
-    """Print rows as a readable table; `columns` is [(key, heading)]."""
+
+def table(rows: list[dict], columns: list[tuple[str, str]], title: str | None = None, empty: str = "Nothing to show.",
+          wide: str | None = None) -> None:
+    """Print rows as a table; `columns` is [(key, heading)]; the `wide` column takes what room is left."""
     if not rows:
         click.echo(empty)
         return
     from rich.console import Console
     from rich.table import Table
 
-    view = Table(title=title, show_lines=False, header_style="bold")
-    for _key, heading in columns:
-        view.add_column(heading, overflow="fold")
-    for row in rows:
-        view.add_row(*["" if row.get(key) is None else str(row.get(key)) for key, _ in columns])
-    Console().print(view)
+    cells = [["" if row.get(key) is None else str(row.get(key)) for key, _ in columns] for row in rows]
+    total = max(shutil.get_terminal_size().columns, MIN_WIDTH)
+    # Narrow columns keep their full width (up to 40); the wide one gets the rest.
+    widths = [min(max(len(heading), *(len(c[i]) for c in cells)), 40) for i, (_, heading) in enumerate(columns)]
+    view = Table(title=title, header_style="bold", box=None, pad_edge=False)
+    for index, (key, heading) in enumerate(columns):
+        width = max(total - sum(widths) + widths[index] - 2 * len(columns), 20) if key == wide else widths[index]
+        view.add_column(heading, no_wrap=True, overflow="ellipsis", width=width)
+    for row in cells:
+        view.add_row(*row)
+    Console(width=total, highlight=False).print(view)
 
 
 def fields(pairs: list[tuple[str, object]]) -> None:

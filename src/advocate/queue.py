@@ -287,7 +287,7 @@ def cancel_one(db, now, post_id: int, why: str) -> None:
 
 # --- reading ------------------------------------------------------------------
 
-def list_posts(db, *, case_id=None, statuses=(), account=None, since=None, until=None, limit=None, order="scheduled_at") -> list[dict]:
+def _filters(case_id=None, statuses=(), account=None, since=None, until=None) -> tuple[str, list]:
     clauses, args = [], []
     if case_id is not None:
         clauses.append("case_id = ?"); args.append(case_id)
@@ -299,6 +299,24 @@ def list_posts(db, *, case_id=None, statuses=(), account=None, since=None, until
         clauses.append("scheduled_at >= ?"); args.append(to_db(since))
     if until:
         clauses.append("scheduled_at < ?"); args.append(to_db(until))
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), args
+
+
+def list_posts(db, *, limit=None, order="scheduled_at", **filters) -> list[dict]:
+    where, args = _filters(**filters)
     sql = f"SELECT * FROM posts {where} ORDER BY {order}, id" + (f" LIMIT {int(limit)}" if limit else "")
     return list(db.query(sql, args))
+
+
+def posts_json_text(db, *, limit=None, order="scheduled_at", **filters) -> str:
+    """The POST list as JSON text, built by SQLite (see models.POST_JSON)."""
+    where, args = _filters(**filters)
+    inner = f"SELECT {m.POST_JSON_SQL} AS post FROM posts {where} ORDER BY {order}, id" + (f" LIMIT {int(limit)}" if limit else "")
+    return db.execute(f"SELECT json_group_array(json(post)) FROM ({inner})", args).fetchone()[0]
+
+
+def post_json(db, post_id: int) -> dict:
+    import json
+
+    get_post(db, post_id)
+    return json.loads(db.execute(f"SELECT {m.POST_JSON_SQL} FROM posts WHERE id = ?", [post_id]).fetchone()[0])

@@ -31,7 +31,7 @@ def case_list(app, status, as_json):
     for row in rows:
         row["stopped"] = f"{row['closed_reason']} ({row['closed_at'][:10]})" if row["status"] == "closed" else ("paused" if row["paused"] else "")
     table(rows, [("id", "ID"), ("ua_number", "UA"), ("person", "Person"), ("country", "Country"),
-                 ("status", "Status"), ("deadline", "Deadline"), ("stopped", "Stopped")], empty="No cases yet: advocate ingest FILE")
+                 ("status", "Status"), ("deadline", "Deadline"), ("stopped", "Stopped")], wide="person", empty="No cases yet: advocate ingest FILE")
 
 
 @case.command("show")

@@ -72,14 +72,13 @@ def queue_list(app, case_id, statuses, account, show_all, limit, as_json):
 
 
 def _list(app, case_id, statuses, account, show_all, limit, as_json):
-    from ..models import post_json
-    from ..queue import list_posts
+    from ..queue import list_posts, posts_json_text
 
     wanted = statuses or (() if show_all else ACTIVE)
-    rows = list_posts(app.db(create=False), case_id=case_id, statuses=wanted, account=account, limit=limit)
+    filters = dict(case_id=case_id, statuses=wanted, account=account, limit=limit)
     if as_json:
-        return echo_json([post_json(r) for r in rows])
-    _table(app, rows)
+        return click.echo(posts_json_text(app.db(create=False), **filters))
+    _table(app, list_posts(app.db(create=False), **filters))
 
 
 def _table(app, rows):
@@ -87,10 +86,11 @@ def _table(app, rows):
     from ..timefmt import show
 
     zone = app.config.posting.timezone
-    view = [{**r, "when": show(r["scheduled_at"], zone), "text": r["text"][:70] + ("..." if len(r["text"]) > 70 else ""),
+    view = [{**r, "when": show(r["scheduled_at"], zone)[:16], "text": " ".join(r["text"].split()),
              "note": r["needs_review_reason"] or r["error"] or r["cancel_reason"] or ""} for r in rows]
-    table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", f"When ({zone})"),
-                 ("status", "Status"), ("kind", "Kind"), ("language", "Lang"), ("text", "Text"), ("note", "Note")],
+    table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "When"),
+                 ("status", "Status"), ("kind", "Kind"), ("language", "Lang"), ("note", "Note"), ("text", "Text")],
+          title=f"{len(rows)} posts, times in {zone}", wide="text",
           empty="The queue is empty: 'advocate schedule' plans posts for open cases.")
 
 
@@ -101,12 +101,11 @@ def _table(app, rows):
 def queue_show(app, post_id, as_json):
     """One post in full, with its history."""
     from ..messages.length import measure
-    from ..models import post_json
     from ..output import fields
-    from ..queue import get_post
+    from ..queue import post_json
 
     db = app.db()
-    post = post_json(get_post(db, post_id))
+    post = post_json(db, post_id)
     post["events"] = list(db.query("SELECT at, kind, message FROM events WHERE post_id = ? ORDER BY id", [post_id]))
     if as_json:
         return echo_json(post)
@@ -225,15 +224,15 @@ def queue_post_now(app, post_id):
 @click.pass_obj
 def history(app, case_id, limit, as_json):
     """What was posted, when, with links."""
-    from ..models import post_json
     from ..output import table
-    from ..queue import list_posts
+    from ..queue import list_posts, posts_json_text
     from ..timefmt import show
 
-    rows = list_posts(app.db(create=False), case_id=case_id, statuses=("sent",), limit=limit, order="sent_at DESC")
+    filters = dict(case_id=case_id, statuses=("sent",), limit=limit, order="sent_at DESC")
     if as_json:
-        return echo_json([post_json(r) for r in rows])
+        return click.echo(posts_json_text(app.db(create=False), **filters))
+    rows = list_posts(app.db(create=False), **filters)
     zone = app.config.posting.timezone
-    view = [{**r, "when": show(r["sent_at"], zone), "text": r["text"][:60]} for r in rows]
-    table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "Sent"), ("text", "Text"), ("url", "Link")],
-          empty="Nothing posted yet.")
+    view = [{**r, "when": show(r["sent_at"], zone)[:16], "text": " ".join(r["text"].split())} for r in rows]
+    table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "Sent"), ("url", "Link"), ("text", "Text")],
+          wide="text", empty="Nothing posted yet.")
