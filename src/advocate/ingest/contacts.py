@@ -1,0 +1,58 @@
+"""Contact details inside a line: email, fax, X handles, salutation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+HANDLE = re.compile(r"(?<![\w@./])@(\w{1,15})\b(?![@.]\w)")
+URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+_FAX = re.compile(r"(?i)\b(?:fax|t[ée]l[ée]copie|telefax)\s*(?:no\.?|number|n[uú]mero|nr\.?)?\s*:?\s*"
+                  r"(\+?\d[\d\s().\-/]{5,}\d)")
+_PHONE = re.compile(r"(?i)\b(?:phone|tel|t[ée]l[ée]?phone|tel[ée]fono|telefon)\s*\.?\s*:?\s*"
+                    r"\+?\d[\d\s().\-/]{5,}\d")
+_LABEL = re.compile(r"(?i)\b(?:e-?mail|correo(?:-e|\s+electr[oó]nico)?|courriel|twitter(?:\s*/\s*x)?"
+                    r"|x(?:\s*/\s*twitter)?|instagram|facebook|web(?:site)?|sitio\s+web|site)\s*:")
+_SALUTATION_LABEL = re.compile(
+    r"(?i)^(?:salutation|saludo|tratamiento|formule\s+d['’]appel|anrede)\s*:\s*(.+)$")
+_SALUTATION_WORDS = re.compile(
+    r"^(?:Dear|Estimad[oa]s?|Señor[a]?\b|Señorías|Excelent[ií]sim[oa]|Monsieur|Madame"
+    r"|Sehr\s+geehrte[rn]?|Exzellenz)\b")
+
+
+@dataclass
+class Contacts:
+    emails: list[str] = field(default_factory=list)
+    faxes: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
+    salutation: str | None = None
+    rest: str = ""  # the line without any of the above
+
+    @property
+    def any(self) -> bool:
+        return bool(self.emails or self.faxes or self.handles)
+
+
+def read_contacts(line: str) -> Contacts:
+    """Split a line into its contact details and the remaining text."""
+    salutation = _salutation(line)
+    if salutation:
+        return Contacts(salutation=salutation)
+    found = Contacts(faxes=[m.group(1).strip() for m in _FAX.finditer(line)])
+    line = _PHONE.sub(" ", _FAX.sub(" ", line))
+    found.emails = EMAIL.findall(line)
+    line = URL.sub(" ", EMAIL.sub(" ", line))
+    found.handles = ["@" + h for h in HANDLE.findall(line)]
+    line = _LABEL.sub(" ", HANDLE.sub(" ", line))
+    found.rest = " ".join(line.split()).strip(" ,;|")
+    return found
+
+
+def _salutation(line: str) -> str | None:
+    labelled = _SALUTATION_LABEL.match(line.strip())
+    if labelled:
+        return labelled.group(1).strip().rstrip(" .,;")
+    if _SALUTATION_WORDS.match(line.strip()) and len(line) < 80:
+        return line.strip().rstrip(" .,;")
+    return None

@@ -1,0 +1,105 @@
+"""Read a document from a file or bytes and return its text and format.
+
+The format is chosen by sniffing the bytes first (a PDF saved as .txt is
+still a PDF), then by the file's extension.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from advocate.errors import IngestError
+from advocate.ingest.clean import tidy_text
+from advocate.ingest.decode import check_text, decode_bytes
+from advocate.ingest.model import DocumentText
+
+_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
+               ".xhtml": "html", ".txt": "text", ".text": "text", ".md": "text"}
+_UNSUPPORTED = {".doc": "Word 97-2003", ".rtf": "RTF", ".odt": "OpenDocument",
+                ".pages": "Pages", ".xls": "Excel", ".xlsx": "Excel"}
+
+
+def read_document(path: Path | str | None, data: bytes | None = None,
+                  filename: str | None = None) -> DocumentText:
+    """The text of a .txt, .html, .docx or .pdf document; IngestError if unreadable."""
+    name = filename or (str(path) if path is not None else "<stdin>")
+    if data is None:
+        data = _read_file(path, name)
+    if not data.strip():
+        raise IngestError(f"{name} is empty; give a document with the Urgent Action's text")
+    fmt = _sniff(data, name) or _by_extension(name)
+    text, fmt = _to_text(data, fmt, name)
+    if not text.strip():
+        raise IngestError(f"{name} has no readable text; "
+                          "paste the text into a .txt file and ingest that")
+    return DocumentText(text=text, format=fmt)
+
+
+def _read_file(path: Path | str | None, name: str) -> bytes:
+    if path is None:
+        raise IngestError("no document given; name a file or pipe one in with '-'")
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise IngestError(f"{name}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise IngestError(f"{name} is a folder; name a file inside it") from None
+    except OSError as exc:
+        raise IngestError(f"{name} cannot be read ({exc.strerror}); check its permissions") from None
+
+
+def _sniff(data: bytes, name: str) -> str | None:
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_kind(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(f"{name} is an old Word/Office file; "
+                          "save it as .docx or .txt and ingest that")
+    lowered = head.lower().replace(b"\x00", b"")
+    if b"<html" in lowered or b"<!doctype html" in lowered:
+        return "html"
+    return None
+
+
+def _zip_kind(data: bytes, name: str) -> str:
+    try:
+        names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        raise IngestError(f"{name} is a damaged zip/.docx file; save it again") from None
+    if "word/document.xml" in names:
+        return "docx"
+    raise IngestError(f"{name} is a zip archive, not a Word .docx; "
+                      "unpack it and ingest the document inside")
+
+
+def _by_extension(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in _UNSUPPORTED:
+        raise IngestError(f"{name} is a {_UNSUPPORTED[suffix]} file; "
+                          "save it as .docx, .pdf or .txt and ingest that")
+    return _EXTENSIONS.get(suffix, "text")
+
+
+def _to_text(data: bytes, fmt: str, name: str) -> tuple[str, str]:
+    """(clean text, format); a .txt holding HTML is read as HTML."""
+    if fmt == "pdf":
+        from advocate.ingest.pdf_text import pdf_to_text
+        return tidy_text(pdf_to_text(data, name)), fmt
+    if fmt == "docx":
+        from advocate.ingest.docx_text import docx_to_text
+        return tidy_text(docx_to_text(data, name)), fmt
+    text = decode_bytes(data, name)
+    check_text(text, name)
+    if fmt == "html" or _looks_like_html(text):
+        from advocate.ingest.html_text import html_to_text
+        return tidy_text(html_to_text(text)), "html"
+    return tidy_text(text), "text"
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<!doctype html" in head or "<body" in head

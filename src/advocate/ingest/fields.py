@@ -1,0 +1,113 @@
+"""Small labelled fields: preferred languages, the UA's own web page and
+the headline."""
+
+from __future__ import annotations
+
+import re
+
+from advocate.ingest.found import Found
+from advocate.ingest.numbers import UA_NUMBER as _UA_NUMBER
+
+_LANGUAGES = re.compile(
+    r"(?i)^\W*(?:preferred\s+languages?(?:\s+to\s+address\s+(?:the\s+)?targets?)?"
+    r"|idiomas?\s+(?:preferid[oa]s?|preferentes?)[^:]*|langues?\s+(?:pr[ée]f[ée]r[ée]e?s?|[àa]\s+utiliser)[^:]*"
+    r"|bevorzugte\s+sprachen?[^:]*|sprachen?\s+für[^:]*)\s*:\s*(.+)$")
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b|\by\b|\bo\b|\bet\b|\bou\b|\bund\b|\boder\b)\s*")
+# Language names as UAs print them in Spanish, French and German -> English.
+_LANGUAGE_NAMES = {
+    "inglés": "English", "anglais": "English", "englisch": "English",
+    "español": "Spanish", "castellano": "Spanish", "espagnol": "Spanish", "spanisch": "Spanish",
+    "francés": "French", "français": "French", "französisch": "French",
+    "alemán": "German", "allemand": "German", "deutsch": "German",
+    "ruso": "Russian", "russe": "Russian", "russisch": "Russian",
+    "árabe": "Arabic", "arabe": "Arabic", "arabisch": "Arabic",
+    "portugués": "Portuguese", "portugais": "Portuguese", "portugiesisch": "Portuguese",
+    "chino": "Chinese", "chinois": "Chinese", "chinesisch": "Chinese",
+    "persa": "Persian", "persan": "Persian", "persisch": "Persian", "farsi": "Persian",
+    "turco": "Turkish", "turc": "Turkish", "türkisch": "Turkish",
+}
+_OWN_PAGE = re.compile(
+    r"(?i)^\W*(?:url|source|fuente|online|permalink|web\s*page|p[aá]gina\s+web|page\s+web"
+    r"|read\s+(?:this|the)\s+(?:urgent\s+action|ua)\s+online|this\s+(?:urgent\s+action|ua)\s+online"
+    r"|lea\s+(?:esta|la)\s+acci[oó]n\s+urgente|lire\s+en\s+ligne|online\s+lesen)\s*:?\s*"
+    r"((?:https?://|www\.)\S+)")
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s)>\]]+")
+_BANNER = re.compile(r"(?i)^\W*(?:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion)"
+                     r"[^:\d]{0,20}:\s*(\D.+)$")
+_META = re.compile(r"(?i)^\W*(?:amnesty\s+international\s+)?(?:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion"
+                   r"|further\s+information|UA\b|AU\b|date|fecha|datum|index|[íi]ndice"
+                   r"|published|publicado|publi[ée]|ver[öo]ffentlicht)")
+
+
+def find_languages(lines: list[str]) -> Found | None:
+    for i, line in enumerate(lines):
+        match = _LANGUAGES.match(line)
+        if match:
+            first_sentence = re.split(r"\.\s|\.$", match.group(1))[0]
+            names = [_language_name(n) for n in _LIST_SPLIT.split(first_sentence) if n.strip()]
+            names = [n for n in names if n]
+            if names:
+                return Found(names, i, 1.0)
+    return None
+
+
+def _language_name(word: str) -> str | None:
+    word = word.strip(" .").lower()
+    if not word or len(word.split()) > 2:
+        return None
+    return _LANGUAGE_NAMES.get(word, word.capitalize())
+
+
+def find_own_url(lines: list[str], index_number: str | None) -> Found | None:
+    """A labelled link to the UA itself, or a link holding its index number."""
+    for i, line in enumerate(lines):
+        match = _OWN_PAGE.match(line)
+        if match:
+            return Found(match.group(1).rstrip(".,;"), i, 1.0)
+    return _url_with_index(lines, index_number)
+
+
+def _url_with_index(lines: list[str], index_number: str | None) -> Found | None:
+    """amnesty.org/en/documents/eur57/0123/2019/en/ is the page of EUR 57/0123/2019."""
+    if not index_number:
+        return None
+    needle = index_number.replace(" ", "").lower()
+    for i, line in enumerate(lines):
+        for url in _URL.findall(line):
+            if needle in url.lower():
+                return Found(url.rstrip(".,;"), i, 0.8)
+    return None
+
+
+def find_headline(lines: list[str]) -> Found | None:
+    """The first short line that is not the UA banner or its metadata."""
+    seen = 0
+    for i, line in enumerate(lines[:40]):
+        banner = _banner_headline(line)
+        if banner:
+            return Found(banner, i, 0.8)
+        if not line or _META.match(line) or _UA_NUMBER.search(line):
+            continue
+        seen += 1
+        sentence = line.endswith((".", "!", "?")) and seen > 2
+        if len(line.split()) >= 2 and len(line) <= 160 and not sentence:
+            return Found(_capitals_run(lines, i), i, 0.9 if seen <= 3 else 0.6)
+    return None
+
+
+def _banner_headline(line: str) -> str | None:
+    """'Urgent Action Update: Student activist sentenced' -> the part after the colon."""
+    match = _BANNER.match(line)
+    if match and len(match.group(1).split()) >= 3:
+        return match.group(1).strip()
+    return None
+
+
+def _capitals_run(lines: list[str], i: int) -> str:
+    """A capitals headline wrapped over lines ('LABOUR LAWYER' / 'KARIM MANSOUR FREED')."""
+    parts = [lines[i]]
+    for line in lines[i + 1: i + 4]:
+        if not (parts[-1].isupper() and line.isupper()) or _META.match(line):
+            break
+        parts.append(line)
+    return " ".join(parts).strip(" :")

@@ -1,0 +1,45 @@
+"""Which language a document is written in, from its commonest small words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+_STOPWORDS = {
+    "en": "the and of to is in for was he she his her has have with that this are".split(),
+    "es": "el los las del que y por para con una su se al ha fue está sus".split(),
+    "fr": "le les des du et est une pour dans sur il elle qui au ont été son".split(),
+    "de": "der die das und ist nicht den dem von zu mit sich wurde ein eine auf".split(),
+    "pt": "o os da do das dos não em uma com foi ao seu sua".split(),
+}
+_BANNERS = (("acción urgente", "es"), ("accion urgente", "es"), ("action urgente", "fr"),
+            ("eilaktion", "de"), ("urgent action", "en"))
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(lines: list[str]) -> str:
+    """'en', 'es', 'fr', 'de', 'pt' or 'ru'; English when unsure."""
+    text = " ".join(lines)[:20000]
+    if _cyrillic_share(text) > 0.3:
+        return "ru"
+    counts = Counter(word.lower() for word in _WORD.findall(text))
+    scores = {lang: sum(counts[w] for w in words) for lang, words in _STOPWORDS.items()}
+    best = max(scores, key=scores.get)
+    if scores[best] < 5:  # too little text to judge: trust the banner
+        return _from_banner(text) or (best if scores[best] else "en")
+    return best
+
+
+def _from_banner(text: str) -> str | None:
+    head = text[:300].lower()
+    for banner, language in _BANNERS:
+        if banner in head:
+            return language
+    return None
+
+
+def _cyrillic_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if "\u0400" <= c <= "\u04ff") / len(letters)

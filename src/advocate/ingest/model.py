@@ -1,0 +1,92 @@
+"""What ingest hands back: a document's text, the fields read from it, and
+which existing case it belongs to. Plain dataclasses, cheap to import."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+FORMATS = ("text", "html", "docx", "pdf")
+KINDS = ("initial", "update", "final", "news", "unknown")
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """The readable text of a document and the format it came in."""
+
+    text: str
+    format: str  # one of FORMATS
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where a field was found: 1-based line, that line, and how sure we are."""
+
+    line: int
+    text: str
+    confidence: float
+
+
+@dataclass
+class ParsedTarget:
+    """An official to write to. `additional` marks copies (embassies...)."""
+
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
+    fax: str | None = None
+    handle: str | None = None
+    address: str | None = None
+    salutation: str | None = None
+    additional: bool = False
+
+
+@dataclass
+class ParsedDocument:
+    """Everything a document says about its case, each field with its source."""
+
+    kind: str = "unknown"
+    language: str = "en"
+    ua_number: str | None = None
+    ua_number_printed: str | None = None
+    index_number: str | None = None
+    title: str | None = None
+    person: str | None = None
+    persons: list[str] = field(default_factory=list)
+    pronouns: str | None = None
+    country: str | None = None
+    issued: dt.date | None = None
+    deadline: dt.date | None = None
+    targets: list[ParsedTarget] = field(default_factory=list)
+    hashtags: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    suggested_message: str | None = None
+    url: str | None = None
+    closure_line: str | None = None
+    references: list[str] = field(default_factory=list)
+    sources: dict[str, FieldSource] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseKey:
+    """The lead's summary of an existing case, enough to recognise it."""
+
+    id: int
+    ua_number: str | None
+    index_number: str | None
+    person: str | None
+    persons: list[str]
+    issued: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """The case a document belongs to, or None with the candidates and why."""
+
+    case_id: int | None
+    confidence: float
+    reason: str
+    candidates: list[int] = field(default_factory=list)

@@ -1,0 +1,143 @@
+"""The people a document is about: the labelled 'NAME AND PREFERRED
+PRONOUN' line when there is one, else the names it mentions most."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+import regex
+
+from advocate.ingest.found import Found
+
+_LABEL = re.compile(
+    r"(?i)^\W*(?:names?\s+and\s+pref+er+ed\s+pronouns?|nombres?\s+y\s+pronombres?(?:\s+preferidos?)?"
+    r"|noms?\s+et\s+pronoms?(?:\s+pr[ée]f[ée]r[ée]s?)?|namen?\s+und\s+(?:bevorzugte[snr]?\s+)?pronomen)"
+    r"\s*:\s*(.*)$"
+)
+_PAIR = re.compile(r"([^(),;]+?)\s*\(([^)]*)\)")
+_AND = re.compile(r"\s*(?:,|;|\band\b|\by\b|\bet\b|\bund\b|&)\s*")
+_TOKEN = r"\p{Lu}[\p{Ll}\p{M}'’]*\p{Ll}(?:-\p{Lu}[\p{Ll}\p{M}]+)*"
+_PARTICLE = r"(?:de|da|do|dos|das|del|la|van|von|der|den|al|el|bin|ibn|ben|abu)"
+_NAME = regex.compile(rf"(?<![\p{{L}}\-]){_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN}){{1,3}}(?![\p{{L}}])")
+_ROLE = re.compile(
+    r"(?i)(?:defender|activist|journalist|lawyer|student|conscience|blogger|poet|leader|"
+    r"defensora?|activista|periodista|abogad[oa]|estudiante|militante?|journaliste|avocate?|"
+    r"[ée]tudiante?|d[ée]fenseure?|aktivist(?:in)?|journalist(?:in)?|anw[aä]lt(?:in)?|"
+    r"verteidiger(?:in)?|mr\.?|ms\.?|mrs\.?|dr\.?|sr\.?|sra\.?|m\.|mme|herr|frau)\s+$"
+)
+# "the Washington-based Freedom Now", "led the Atajurt Eriktileri": a group, not a person.
+_ARTICLE = re.compile(r"(?i)\b(?:the|an?|el|la|los|las|le|les|der|die|das)\s+(?:[\w-]+-based\s+)?$")
+_HE = re.compile(r"\b(?:he|him|his)\b", re.IGNORECASE)
+_SHE = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
+
+
+def find_labelled_people(lines: list[str]) -> tuple[Found, Found | None] | None:
+    """(Found(list of names), Found(pronouns of the first) or None)."""
+    for i, line in enumerate(lines):
+        match, after = _LABEL.match(line), i + 1
+        if not match:  # a label wrapped in a narrow column: 'NAME AND PREFERRED' / 'PRONOUN: ...'
+            match, after = _LABEL.match(_with_next(lines, i)), i + 2
+        if match:
+            names, pronouns = _split_people(_unwrapped(match.group(1), lines, after))
+            if names:
+                return Found(names, i, 1.0), (Found(pronouns, i, 1.0) if pronouns else None)
+    return None
+
+
+def _with_next(lines: list[str], i: int) -> str:
+    return lines[i] + " " + lines[i + 1] if i + 1 < len(lines) and lines[i] else ""
+
+
+def _unwrapped(value: str, lines: list[str], after: int) -> str:
+    """A value wrapped in a narrow column: 'Karim' / 'Mansour (he/him)'."""
+    following = lines[after] if after < len(lines) else ""
+    if "(" not in value and ")" in following[:60]:
+        return (value + " " + following).strip()
+    return value
+
+
+def _split_people(value: str) -> tuple[list[str], str | None]:
+    pairs = _PAIR.findall(value)
+    rest = _PAIR.sub(",", value)
+    names = [_AND.sub(" ", n).strip(" .") for n, _ in pairs]
+    names += [n.strip(" .") for n in _AND.split(rest) if len(n.strip(" .").split()) >= 2]
+    pronouns = pairs[0][1].strip() if pairs else None
+    return [n for n in names if n], pronouns
+
+
+def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
+    """Names mentioned most, best first, each with the line it first appears on."""
+    first_line: dict[str, int] = {}
+    counts: Counter[str] = Counter()
+    groups: set[str] = set()
+    for i, line in enumerate(lines):
+        for match in _NAME.finditer(line):
+            before = line[max(0, match.start() - 30): match.start()]
+            for name in _name_runs(match.group(0)):
+                if name.lower() not in exclude:
+                    first_line.setdefault(name, i)
+                    counts[name] += 2 + (1 if _ROLE.search(before) else 0)
+                    if _ARTICLE.search(before) and name in match.group(0)[: len(name) + 1]:
+                        groups.add(name)
+    scores = _add_part_mentions(Counter({n: c for n, c in counts.items() if n not in groups}), lines)
+    ranked = sorted(scores, key=lambda n: (-scores[n], first_line[n]))
+    return [Found(n, first_line[n], _confidence(scores[n])) for n in ranked]
+
+
+def _add_part_mentions(counts: Counter[str], lines: list[str]) -> dict[str, float]:
+    """'Bilash' alone also counts for 'Serikzhan Bilash'."""
+    words = Counter(w for line in lines for w in regex.findall(r"\p{L}+", line))
+    return {n: c + 0.5 * sum(words[part] for part in {n.split()[0], n.split()[-1]})
+            for n, c in counts.items()}
+
+
+def _confidence(score: float) -> float:
+    return round(min(0.9, 0.4 + score / 40), 2)
+
+
+def _name_runs(text: str) -> list[str]:
+    """Split 'Freedom Now Legal Officer Adam Lhedmat' at words that are not
+    names, keeping the runs of two or more words: ['Adam Lhedmat']."""
+    runs, run = [], []
+    for word in text.split() + ["."]:
+        bare = word.removesuffix("'s").removesuffix("’s")
+        if bare in _stopwords() or word == ".":
+            runs.append(run)
+            run = []
+        else:
+            run.append(bare)
+    return [" ".join(_strip_particles(r)) for r in runs if len(_strip_particles(r)) >= 2]
+
+
+def _strip_particles(words: list[str]) -> list[str]:
+    start, end = 0, len(words)
+    while start < end and words[start].lower() in _PARTICLE_SET:
+        start += 1
+    while end > start and words[end - 1].lower() in _PARTICLE_SET:
+        end -= 1
+    return words[start:end]
+
+
+_PARTICLE_SET = set(_PARTICLE.strip("(?:)").split("|"))
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    from advocate import geo
+    from advocate.ingest.stopwords import NOT_NAMES
+
+    countries = {name for name in geo.country_names() if " " not in name}
+    return frozenset(NOT_NAMES | countries)
+
+
+def infer_pronouns(lines: list[str]) -> Found | None:
+    """he/him or she/her when one clearly dominates an English text."""
+    he = sum(len(_HE.findall(line)) for line in lines)
+    she = sum(len(_SHE.findall(line)) for line in lines)
+    if he >= 3 and he > 3 * she:
+        return Found("he/him", 0, 0.5)
+    if she >= 3 and she > 3 * he:
+        return Found("she/her", 0, 0.5)
+    return None

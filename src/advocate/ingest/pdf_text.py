@@ -1,0 +1,96 @@
+"""A PDF -> its text, with running headers, footers and page numbers removed.
+
+pypdf's plain mode follows the order text was drawn in, which keeps the
+columns of a two-column page apart; layout mode puts them side by side
+on one line, so we use plain mode.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+
+from advocate.errors import IngestError
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:page|página|pagina|seite)?\s*\d{1,3}(?:\s*(?:/|of|de|sur|von)\s*\d{1,3})?$",
+    re.IGNORECASE,
+)
+_EDGE = 3  # lines at the top and bottom of a page where headers live
+
+
+def pdf_to_text(data: bytes, name: str) -> str:
+    pages = [_page_lines(page) for page in _open(data, name).pages]
+    if not any(line.strip() for page in pages for line in page):
+        raise IngestError(
+            f"{name} has no text layer (scanned?); run OCR on it, "
+            "or paste the text into a .txt file and ingest that"
+        )
+    return "\n".join(_without_running_lines(pages)) + "\n"
+
+
+def _open(data: bytes, name: str):
+    from pypdf import PdfReader  # slow import: only for PDFs
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+    except (PdfReadError, ValueError, KeyError, OSError) as exc:
+        raise IngestError(f"{name} is a damaged PDF ({exc}); "
+                          "save it again or paste its text into a .txt file") from exc
+    if reader.is_encrypted and not _opens_without_password(reader):
+        raise IngestError(f"{name} is encrypted; save an unencrypted copy "
+                          "(print it to PDF) and ingest that")
+    return reader
+
+
+def _opens_without_password(reader) -> bool:
+    """Many PDFs are encrypted only against editing, with an empty password."""
+    try:
+        return bool(reader.decrypt(""))
+    except Exception:  # pypdf needs the cryptography package for AES
+        return False
+
+
+def _page_lines(page) -> list[str]:
+    try:
+        text = page.extract_text() or ""
+    except Exception:  # one broken page should not lose the others
+        text = ""
+    return [line.rstrip() for line in text.split("\n")]
+
+
+def _without_running_lines(pages: list[list[str]]) -> list[str]:
+    """Drop page numbers, and repeats of lines that recur at the page edges
+    of several pages; the first occurrence stays (it may be the title)."""
+    running = _running_lines(pages)
+    seen: set[str] = set()
+    kept: list[str] = []
+    for page in pages:
+        for line in page:
+            key = _key(line)
+            if _PAGE_NUMBER.match(line.strip()):
+                continue
+            if key in running and key in seen:
+                continue
+            seen.add(key)
+            kept.append(line)
+        kept.append("")
+    return kept
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        text_lines = [line for line in page if line.strip()]
+        edges = text_lines[:_EDGE] + text_lines[-_EDGE:]
+        counts.update({_key(line) for line in edges if _key(line)})
+    return {key for key, n in counts.items() if n >= 2}
+
+
+def _key(line: str) -> str:
+    """Compare lines ignoring digits, so 'Page 2 of 3' matches 'Page 3 of 3'."""
+    return re.sub(r"\d+", "#", " ".join(line.split())).lower()

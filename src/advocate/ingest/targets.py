@@ -1,0 +1,162 @@
+"""The officials to write to: the block after 'TAKE ACTION' / 'PLEASE SEND
+APPEALS ... TO:' and the copies under 'ADDITIONAL TARGETS' / 'Also send
+copies to'. Each block is cut into targets, and each target into fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from advocate.ingest.contacts import read_contacts
+from advocate.ingest.model import ParsedTarget
+from advocate.ingest.target_fields import describe
+
+_PRIMARY = re.compile(
+    r"(?i)take\s+action\s*:|send\s+appeals\b.*\bto\s*:?\s*$|env[ií]en\s+(?:sus\s+)?llamamientos"
+    r"|escriban\s+a\b|envoyez\s+(?:vos\s+)?appels|[ée]crivez\s+[àa]\b|schreiben\s+sie\b.*\ban\s*:?"
+    r"|appelle\s+an\b|bitte\s+schreiben")
+_INLINE = re.compile(r"(?i)^\s*(?:write\s+to|appeals?\s+to|contact|escriban\s+a|[ée]crivez\s+[àa]"
+                     r"|schreiben\s+sie\s+an)\s*:\s*")
+_ADDITIONAL = re.compile(
+    r"(?i)additional\s+targets?|(?:also\s+send|and)\s+copies\s+to|^\s*copies\s+to|copias?\s+a\s*:?"
+    r"|env[ií]en\s+copias|copies?\s+[àa]\s*:?|kopien\s+an|destinatarios\s+adicionales"
+    r"|autres\s+destinataires|weitere\s+adressaten")
+_COPY_INTRO = re.compile(
+    r"(?i)^.*?(?:additional\s+targets?|copies\s+to|copias?\s+a|env[ií]en\s+copias\s+a|copies?\s+[àa]"
+    r"|kopien\s+an|destinatarios\s+adicionales|autres\s+destinataires|weitere\s+adressaten)"
+    r"(?:[^.:]*?(?:representa|your\s+country|su\s+pa[ií]s|votre\s+pays|ihrem\s+land)[^.:]*)?[.:]?\s*")
+_END = re.compile(
+    r"(?i)^\W*(?:additional\s+information|background|informaci[oó]n\s+(?:adicional|complementaria)"
+    r"|informations?\s+compl[ée]mentaires?|hintergrund|social\s+media|redes\s+sociales"
+    r"|r[ée]seaux\s+sociaux|preferred\s+language|idioma|langue|sprache|please\s+take\s+action"
+    r"|names?\s+and|nombres?\s+y|noms?\s+et|namen?\s+und|(?:please\s+)?check\s+with|yours\s+sincerely"
+    r"|atentamente|veuillez|mit\s+freundlichen|this\s+urgent\s+action\s+expires|suggested|messaging"
+    r"|(?:ai-?)?index\s*:|[íi]ndice\s*:)")
+_DATE_LINE = re.compile(r"(?i)^(?:date|fecha|datum)\s*:")
+_AFTERWORD = re.compile(r"(?i)\s*\b(?:please|por\s+favor|veuillez|bitte)\b[^@]*$")
+_MAX_LINES = 40
+
+
+@dataclass
+class Draft:
+    """The lines of one target as they are read."""
+
+    start: int
+    texts: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    faxes: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
+    salutation: str | None = None
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.emails or self.faxes or self.handles)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.texts or self.has_contact)
+
+
+def find_targets(lines: list[str]) -> tuple[list[ParsedTarget], int | None]:
+    """Every target, primary ones first, and the line where the first was found."""
+    targets: list[ParsedTarget] = []
+    first: int | None = None
+    for start, additional in _block_starts(lines):
+        for draft in _read_block(lines, start, additional):
+            target = describe(draft, additional)
+            if target and not _already(target, targets):
+                targets.append(target)
+                first = draft.start if first is None else first
+    targets.sort(key=lambda t: t.additional)
+    return targets, first
+
+
+def _block_starts(lines: list[str]) -> list[tuple[int, bool]]:
+    starts = []
+    for i, line in enumerate(lines):
+        if _ADDITIONAL.search(line) and len(line) < 400:
+            starts.append((i, True))
+        elif _PRIMARY.search(line) or _INLINE.match(line):
+            starts.append((i, False))
+    return _drop_nested(starts)
+
+
+def _drop_nested(starts: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
+    """'ADDITIONAL TARGETS' followed by 'Also send copies to' is one block."""
+    kept: list[tuple[int, bool]] = []
+    for i, additional in starts:
+        if kept and kept[-1][1] == additional and i - kept[-1][0] <= 2:
+            continue
+        kept.append((i, additional))
+    return kept
+
+
+def _already(target: ParsedTarget, targets: list[ParsedTarget]) -> bool:
+    return any((t.name, t.email, t.fax) == (target.name, target.email, target.fax) for t in targets)
+
+
+def _read_block(lines: list[str], start: int, additional: bool) -> list[Draft]:
+    drafts = [Draft(start)]
+    blank_before = False
+    for i in range(start, min(len(lines), start + _MAX_LINES)):
+        line = lines[i]
+        if i == start or _ADDITIONAL.search(line) or _INLINE.match(line):
+            line = _opening(line, additional and not _INLINE.match(line))
+        if i > start and _ends_block(lines[i], additional):
+            break
+        if not line or _DATE_LINE.match(line):
+            blank_before = blank_before or not line
+            continue
+        _add_line(drafts, i, _AFTERWORD.sub("", line) if i > start or additional else line,
+                  blank_before)
+        blank_before = False
+    return [d for d in drafts if not d.empty]
+
+
+def _opening(line: str, additional: bool) -> str:
+    """What follows the cue on the block's first line, if it is a target."""
+    if additional:
+        return _COPY_INTRO.sub("", line, count=1).strip()
+    inline = _INLINE.match(line)
+    return line[inline.end():].strip() if inline else ""
+
+
+def _ends_block(line: str, additional: bool) -> bool:
+    if _END.search(line) or (not additional and _ADDITIONAL.search(line)):
+        return True
+    if additional and _PRIMARY.search(line):
+        return True
+    return _is_prose(line)
+
+
+def _is_prose(line: str) -> bool:
+    contacts = read_contacts(line)
+    if contacts.any or contacts.salutation:
+        return False
+    words = line.split()
+    return len(line) > 150 or (len(words) >= 12 and line.rstrip().endswith((".", "!", "?")))
+
+
+def _add_line(drafts: list[Draft], i: int, line: str, blank_before: bool) -> None:
+    found = read_contacts(line)
+    draft = drafts[-1]
+    if found.salutation:
+        _attach_salutation(drafts, found.salutation)
+        return
+    starts_new = draft.salutation or (found.rest and not found.any and draft.has_contact)
+    if starts_new:
+        draft = Draft(i)
+        drafts.append(draft)
+    if found.rest:
+        draft.texts.append(found.rest)
+    draft.emails += found.emails
+    draft.faxes += found.faxes
+    draft.handles += found.handles
+
+
+def _attach_salutation(drafts: list[Draft], salutation: str) -> None:
+    draft = drafts[-1]
+    if draft.empty and len(drafts) > 1 and not drafts[-2].salutation:
+        draft = drafts[-2]
+    if not draft.salutation:
+        draft.salutation = salutation
