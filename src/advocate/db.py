@@ -142,3 +142,9 @@ def m001_initial(db: sqlite_utils.Database) -> None:
             blocked_until TEXT
         )""")
     db.execute("CREATE TABLE daemon (key TEXT PRIMARY KEY, value TEXT)")
+
+
+@migrations()
+def m002_target_handles_per_network(db: sqlite_utils.Database) -> None:
+    # {"mastodon": "@x@example.social", "bluesky": "@x.bsky.social"}; `handle` stays X's.
+    db.execute("ALTER TABLE targets ADD COLUMN handles TEXT NOT NULL DEFAULT '{}'")
