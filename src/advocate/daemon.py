@@ -177,6 +177,9 @@ class Daemon:
         signal.signal(signal.SIGHUP, self._reload)
 
     def _stop(self, signum, frame) -> None:
+        if self.stopping.is_set():  # a second signal: already stopping; shutdown() twice would raise
+            logger.info("signal %s: already stopping", signum)
+            return
         logger.info("signal %s: finishing the post in flight, then stopping", signum)
         notify("STOPPING=1")
         self.stopping.set()

@@ -111,7 +111,9 @@ class Dispatcher:
         if result.outcome == "sent":
             queue.record_sent(db, now, post, result.remote_id, result.url)
         elif result.outcome == "retry":
-            queue.record_retry(db, now, post, error, result.retry_at or now + backoff(post["attempts"]), max_attempts=max_attempts)
+            # The channel's retry_at is a floor; back off further as attempts pile up.
+            retry_at = max(result.retry_at or now, now + backoff(post["attempts"]))
+            queue.record_retry(db, now, post, error, retry_at, max_attempts=max_attempts)
         elif result.outcome == "rate_limited":
             until = result.retry_at or now + dt.timedelta(minutes=15)
             queue.record_retry(db, now, post, error, until, counts=False, max_attempts=max_attempts)
@@ -136,7 +138,9 @@ class Dispatcher:
         for row in rows:
             taken = [from_db(r["scheduled_at"]) for r in self.db.query(
                 "SELECT scheduled_at FROM posts WHERE account = ? AND status = 'scheduled' AND scheduled_at >= ? AND id != ?", [row["account"], to_db(now), row["id"]])]
-            when = next_free_time(now, from_db(row["deadline_at"]), settings, taken)
+            # A case with no deadline must not stop every tick (and so every post).
+            deadline = from_db(row["deadline_at"]) or now + dt.timedelta(days=366)
+            when = next_free_time(now, deadline, settings, taken)
             if when is None:
                 queue.cancel_one(self.db, now, row["id"], "missed while the daemon was down, and no time is left before the deadline")
             else:
