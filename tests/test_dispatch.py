@@ -222,6 +222,20 @@ def test_reconcile_finds_an_unknown_post_on_the_timeline(campaign, fake, clock):
     assert fake.create_counts[text] == 1
 
 
+def test_unknown_posts_cost_one_timeline_look_per_account_every_few_minutes(campaign, fake, clock):
+    # X's timeline look-ups are rate-limited hard; three unknown posts must not mean three calls a tick.
+    ids = add_posts(campaign.db, NOW, campaign.case_id, [NOW - 3 * MINUTE, NOW - 2 * MINUTE, NOW - MINUTE])
+    with write(campaign.db):
+        campaign.db.execute("UPDATE posts SET status = 'unknown', claimed_at = ? WHERE id IN (?, ?, ?)",
+                            [(NOW - MINUTE).isoformat(), *ids])
+    tick(campaign, clock, NOW)
+    assert len(fake.seen("timeline")) == 1
+    tick(campaign, clock, NOW + MINUTE)
+    assert len(fake.seen("timeline")) == 1
+    tick(campaign, clock, NOW + 6 * MINUTE)
+    assert len(fake.seen("timeline")) == 2
+
+
 def test_an_interrupted_post_becomes_unknown_at_start_and_waits_for_a_human(campaign, fake, clock):
     posted, lost = add_posts(campaign.db, NOW, campaign.case_id, [NOW - 2 * MINUTE, NOW - MINUTE])
     with write(campaign.db):

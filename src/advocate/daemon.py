@@ -134,9 +134,10 @@ class Daemon:
             notify("READY=1")
             logger.info("daemon started (pid %s, database %s, accounts %s)", os.getpid(), self.config.database, ", ".join(self.config.accounts))
             self.scheduler.start()
-        self._heartbeat(alive=False)
-        self.pool.close()
-        self.db.close()
+            # Still under the lock, so a new daemon never sees our last words as its own.
+            self._heartbeat(alive=False)
+            self.pool.close()
+            self.db.close()
         logger.info("daemon stopped")
 
     def _connect(self) -> None:

@@ -31,6 +31,7 @@ from .timefmt import from_db, to_db
 logger = logging.getLogger("advocate")
 
 MAX_BACKOFF = dt.timedelta(hours=1)
+RECONCILE_EVERY = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -72,6 +73,7 @@ class ChannelPool:
 class Dispatcher:
     def __init__(self, db, config: Config, pool: ChannelPool, should_stop: Callable[[], bool] = lambda: False):
         self.db, self.config, self.pool, self.should_stop = db, config, pool, should_stop
+        self._last_look: dict[str, dt.datetime] = {}  # account -> last timeline look-up
 
     def start(self, now: dt.datetime) -> list[int]:
         """At start-up: whatever was mid-send when we stopped is now 'unknown'."""
@@ -149,19 +151,29 @@ class Dispatcher:
         return moved
 
     def reconcile(self, now: dt.datetime) -> list[int]:
-        """Look for 'unknown' posts on their account's own timeline."""
+        """Look for 'unknown' posts on their account's own timeline.
+
+        One timeline request per account, at most every RECONCILE_EVERY:
+        timeline look-ups are rate-limited hard on X's lower tiers.
+        """
         found = []
-        for post in self.db.query("SELECT * FROM posts WHERE status = 'unknown' ORDER BY id"):
-            since = from_db(post["claimed_at"] or post["updated_at"]) - dt.timedelta(minutes=5)
-            try:
-                recent = self.pool.get(post["account"]).recent_posts(since)
-            except ChannelError as exc:
-                logger.warning("cannot reconcile post %s: %s", post["id"], exc)
+        unknown = list(self.db.query("SELECT * FROM posts WHERE status = 'unknown' ORDER BY id"))
+        for account in sorted({p["account"] for p in unknown}):
+            if now < self._last_look.get(account, dt.datetime.min.replace(tzinfo=dt.timezone.utc)) + RECONCILE_EVERY:
                 continue
-            match = next((r for r in recent if _same_text(r.text, post["text"])), None)
-            if match:
-                queue.reconcile_found(self.db, now, post, match.remote_id, match.url)
-                found.append(post["id"])
+            self._last_look[account] = now
+            posts = [p for p in unknown if p["account"] == account]
+            since = min(from_db(p["claimed_at"] or p["updated_at"]) for p in posts) - dt.timedelta(minutes=5)
+            try:
+                recent = self.pool.get(account).recent_posts(since)
+            except ChannelError as exc:
+                logger.warning("cannot reconcile %s unknown posts of %s: %s", len(posts), account, exc)
+                continue
+            for post in posts:
+                match = next((r for r in recent if _same_text(r.text, post["text"])), None)
+                if match:
+                    queue.reconcile_found(self.db, now, post, match.remote_id, match.url)
+                    found.append(post["id"])
         return found
 
     def next_wake(self, now: dt.datetime) -> dt.datetime | None:
