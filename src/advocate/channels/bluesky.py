@@ -1,0 +1,394 @@
+"""Bluesky through atproto's Client, logged in with an app password.
+
+One login per channel object: createSession is limited to 30 per 5 minutes
+and 300 a day per account, so the session is kept (atproto refreshes it)
+and only made again when the server refuses its token.
+
+Bluesky has no idempotency key: a post whose answer was lost comes back as
+"unknown", and the dispatcher finds it (or not) through recent_posts (the
+author feed) instead of sending it again. The same goes for a 504, which a
+gateway sends after the server may already have written the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import ssl
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from atproto_client import Client, models
+from atproto_client.exceptions import (
+    LoginRequiredError,
+    RateLimitExceededError,
+    RequestErrorBase,
+)
+from atproto_client.request import Request
+from atproto_core.exceptions import AtProtocolError
+
+from ..errors import ChannelError
+from .base import (
+    AUTH_FAILED,
+    FAILED,
+    RATE_LIMITED,
+    RETRY,
+    SENT,
+    UNKNOWN,
+    Channel,
+    OutgoingPost,
+    PublishResult,
+    RemotePost,
+    check_settings,
+)
+from .facets import build_facets
+
+UTC = dt.timezone.utc
+DEFAULT_BASE_URL = "https://bsky.social"
+DEFAULT_TIMEOUT = 10.0
+RETRY_BACKOFF = dt.timedelta(minutes=1)
+RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # when a 429 carries no reset time
+RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
+FEED_LIMIT = 100  # getAuthorFeed's maximum
+
+CREDENTIAL_ENV = {"app_password": "ADVOCATE_BLUESKY_APP_PASSWORD", "handle": "ADVOCATE_BLUESKY_HANDLE"}
+SETTINGS_KEYS = {"type", "base_url", "handle", "timeout", "credentials_env"}
+ERRORS = (AtProtocolError, httpx.HTTPError)  # atproto lets some httpx errors through unwrapped
+_STALE_SESSION = {"ExpiredToken", "InvalidToken"}
+
+
+class BlueskyChannel(Channel):
+    network = "bluesky"
+
+    def __init__(
+        self,
+        account: str,
+        handle: str,
+        app_password: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+    ):
+        self.account = account
+        self.handle = handle
+        self.base_url = base_url
+        self._password = app_password
+        self.client = Client(base_url=base_url, request=Request(timeout=timeout, verify=_tls()))
+        self.client.on_session_change(self._remember_session)
+        self._identity: tuple[str, str] | None = None  # (did, handle) while logged in
+        self._dids: dict[str, str] = {}  # mentioned handle -> DID, for this channel's life
+
+    @classmethod
+    def from_settings(
+        cls,
+        account: str,
+        settings: Mapping,
+        environ: Mapping[str, str],
+        base_dir: Path | None = None,
+    ) -> BlueskyChannel:
+        check_settings(account, settings, SETTINGS_KEYS)
+        names = _credential_names(account, settings.get("credentials_env", {}))
+        return cls(
+            account,
+            _handle(account, settings.get("handle"), names["handle"], environ),
+            _password(account, names["app_password"], environ),
+            base_url=_base_url(account, settings.get("base_url", DEFAULT_BASE_URL)),
+            timeout=_timeout(account, settings.get("timeout", DEFAULT_TIMEOUT)),
+        )
+
+    def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
+        try:
+            self._login()
+            record = self._record(post.text, now)
+            created, handle = self._create(record)
+        except _LoginFailed as failed:
+            return self._scrub(classify_login_error(failed.__cause__, self.handle, now))
+        except _Refused as refused:
+            return PublishResult(FAILED, error=str(refused))
+        except (*ERRORS, ValueError) as exc:  # ValueError: an answer atproto could not read
+            return self._scrub(classify_error(exc, now))
+        return PublishResult(SENT, remote_id=created.uri, url=post_url(handle, created.uri))
+
+    def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
+        try:
+            did, handle = self._login()
+            feed = self.client.get_author_feed(actor=did, limit=FEED_LIMIT)
+        except (_LoginFailed, *ERRORS, ValueError) as exc:
+            cause = exc.__cause__ if isinstance(exc, _LoginFailed) else exc
+            raise ChannelError(
+                f"account '{self.account}': could not list its recent posts on Bluesky: "
+                f"{self._scrub_text(describe(cause))}"
+            ) from exc
+        # The author feed also holds reposts of other people's posts.
+        own = [item.post for item in feed.feed if item.reason is None and item.post.author.did == did]
+        posts = [_remote_post(view, handle) for view in own]
+        return [p for p in posts if p.created_at is None or p.created_at >= since]
+
+    def close(self) -> None:
+        self.client.request.close()
+
+    def _login(self) -> tuple[str, str]:
+        """(did, handle) of the session, logging in when there is none."""
+        if self._identity is None:
+            try:
+                # The profile lookup adds nothing we need and a way to fail.
+                self.client.login(self.handle, self._password, fetch_bsky_profile=False)
+            except (*ERRORS, ValueError) as exc:
+                raise _LoginFailed from exc
+        if self._identity is None:
+            raise _LoginFailed from LoginRequiredError("Bluesky answered the login without a session")
+        return self._identity
+
+    def _record(self, text: str, now: dt.datetime) -> models.AppBskyFeedPost.Record:
+        facets = build_facets(text, self._resolve)
+        try:
+            return _post_record(text, facets, now)
+        except ValueError as exc:  # the lexicon's own limits, checked before sending
+            raise _Refused(f"Bluesky would refuse this post: {_invalid(exc)}") from exc
+
+    def _create(self, record) -> tuple[models.AppBskyFeedPost.CreateRecordResponse, str]:
+        did, handle = self._login()
+        try:
+            return self.client.app.bsky.feed.post.create(did, record), handle
+        except ERRORS as exc:
+            if not _stale_session(exc):
+                raise
+        # The server refused the session's token, so nothing was posted:
+        # log in again and send once more.
+        self._identity = None
+        did, handle = self._login()
+        return self.client.app.bsky.feed.post.create(did, record), handle
+
+    def _remember_session(self, event, session) -> None:
+        self._identity = (session.did, session.handle)
+
+    def _resolve(self, handle: str) -> str | None:
+        if handle not in self._dids:
+            try:
+                self._dids[handle] = self.client.resolve_handle(handle).did
+            except (*ERRORS, ValueError):
+                return None  # posted as plain text; asked again next time
+        return self._dids[handle]
+
+    def _scrub(self, result: PublishResult) -> PublishResult:
+        if result.error and self._password in result.error:
+            return PublishResult(result.outcome, error=self._scrub_text(result.error), retry_at=result.retry_at)
+        return result
+
+    def _scrub_text(self, text: str) -> str:
+        # Belt and braces: no error line we build should hold the password.
+        return text.replace(self._password, "[app password]")
+
+
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One certificate store for every Bluesky channel: httpx builds a new
+    one per client otherwise, ~80 ms each."""
+    return httpx.create_ssl_context()
+
+
+class _LoginFailed(Exception):
+    """No session; the cause is atproto's error. Nothing was posted."""
+
+
+class _Refused(Exception):
+    """The post breaks the lexicon's limits; nothing was sent."""
+
+
+def _post_record(text: str, facets: list, now: dt.datetime) -> models.AppBskyFeedPost.Record:
+    # createdAt is the injected time, so a post and its reconciliation agree.
+    stamp = now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return models.AppBskyFeedPost.Record(text=text, created_at=stamp, facets=facets or None)
+
+
+def _invalid(exc: ValueError) -> str:
+    """'text: String should have at most 3000 characters', not pydantic's essay."""
+    try:
+        first = exc.errors()[0]
+        return _one_line(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+    except (AttributeError, IndexError, KeyError, TypeError):
+        return _one_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+
+
+def post_url(handle: str, uri: str) -> str:
+    """at://did:plc:x/app.bsky.feed.post/3kabc -> https://bsky.app/profile/{handle}/post/3kabc"""
+    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
+
+
+def _remote_post(view, handle: str) -> RemotePost:
+    record = view.record
+    try:
+        created = dt.datetime.fromisoformat(getattr(record, "created_at", "") or "")
+    except ValueError:
+        created = None
+    if created is not None:
+        created = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
+    return RemotePost(view.uri, getattr(record, "text", ""), post_url(handle, view.uri), created)
+
+
+# --- classifying what went wrong -----------------------------------------------------
+
+
+def classify_login_error(exc: Exception, handle: str, now: dt.datetime) -> PublishResult:
+    """Nothing is posted before the login succeeds: only auth and 429 are not a retry."""
+    if isinstance(exc, RateLimitExceededError):
+        return _rate_limited(exc, now)
+    status = _status(exc)
+    if status in (400, 401, 403):  # wrong handle or password, taken-down account
+        return PublishResult(AUTH_FAILED, error=f"Bluesky refused the login for {handle}: {describe(exc)}")
+    return PublishResult(
+        RETRY, error=f"could not log in to Bluesky: {describe(exc)}", retry_at=now + RETRY_BACKOFF
+    )
+
+
+def classify_error(exc: Exception, now: dt.datetime) -> PublishResult:
+    """Map an error from createRecord to an outcome."""
+    if isinstance(exc, RateLimitExceededError):
+        return _rate_limited(exc, now)
+    status = _status(exc)
+    if status is not None:
+        return _classify_http(status, describe(exc), now)
+    if _never_sent(exc):
+        return PublishResult(
+            RETRY, error=f"could not reach Bluesky: {describe(exc)}", retry_at=now + RETRY_BACKOFF
+        )
+    # The request left; Bluesky may have written the record. Only the author feed can tell.
+    return PublishResult(UNKNOWN, error=f"{describe(exc)}; the post may have gone out")
+
+
+def _classify_http(status: int, error: str, now: dt.datetime) -> PublishResult:
+    if status in (401, 403):
+        return PublishResult(AUTH_FAILED, error=error)
+    if status == 504:  # the gateway gave up waiting; the record may exist
+        return PublishResult(UNKNOWN, error=f"{error}; the post may have gone out")
+    if status >= 500:
+        return PublishResult(RETRY, error=error, retry_at=now + RETRY_BACKOFF)
+    return PublishResult(FAILED, error=error)  # 400 InvalidRecord, 413...: permanent
+
+
+def _rate_limited(exc: RateLimitExceededError, now: dt.datetime) -> PublishResult:
+    reset = exc.reset_at  # from ratelimit-reset, Unix seconds
+    if reset is None:
+        retry_at, why = now + RATE_LIMIT_FALLBACK, "no reset time given"
+    else:
+        retry_at, why = max(reset, now + RATE_LIMIT_FLOOR), "rate limit reached"
+    return PublishResult(
+        RATE_LIMITED,
+        error=f"{describe(exc)} ({why}; retry at {retry_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)",
+        retry_at=retry_at,
+    )
+
+
+def _status(exc: Exception) -> int | None:
+    response = getattr(exc, "response", None) if isinstance(exc, RequestErrorBase) else None
+    return response.status_code if response is not None else None
+
+
+def _stale_session(exc: Exception) -> bool:
+    if isinstance(exc, LoginRequiredError):
+        return True
+    return _status(exc) in (400, 401) and _xrpc_error(exc)[0] in _STALE_SESSION
+
+
+def _xrpc_error(exc: Exception) -> tuple[str | None, str | None]:
+    content = exc.response.content if isinstance(exc, RequestErrorBase) and exc.response else None
+    return getattr(content, "error", None), getattr(content, "message", None)
+
+
+def _cause(exc: Exception) -> BaseException:
+    # atproto raises its transport errors `from` the httpx one.
+    return exc.__cause__ if isinstance(exc, RequestErrorBase) and exc.__cause__ else exc
+
+
+def _never_sent(exc: Exception) -> bool:
+    """True when no connection was made, so the request cannot have left."""
+    return isinstance(_cause(exc), (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+
+
+def describe(exc: Exception) -> str:
+    """One line about a failure, without headers (the session token is in one)."""
+    status = _status(exc)
+    if status is not None:
+        error, message = _xrpc_error(exc)
+        said = ": ".join(part for part in (error, message) if part) or "no message"
+        return _one_line(f"Bluesky answered {status}: {said}")
+    cause = _cause(exc)
+    if isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return "Bluesky did not accept a connection within the timeout"
+    if isinstance(cause, httpx.TimeoutException):
+        return "Bluesky did not answer within the timeout"
+    if isinstance(cause, httpx.ConnectError):
+        return "the connection to Bluesky failed (connection refused or host unreachable)"
+    if isinstance(cause, httpx.TransportError):
+        return f"the connection to Bluesky failed ({type(cause).__name__})"
+    return _one_line(f"{type(exc).__name__}: {exc}")
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+def _credential_names(account: str, overrides: object) -> dict[str, str]:
+    if not isinstance(overrides, Mapping):
+        raise ChannelError(
+            f"account '{account}': credentials_env must be a table, "
+            f'e.g. credentials_env = {{ app_password = "ORG_BLUESKY_APP_PASSWORD" }}'
+        )
+    check_settings(account, overrides, set(CREDENTIAL_ENV))
+    names = {**CREDENTIAL_ENV, **overrides}
+    for key, name in names.items():
+        if not isinstance(name, str) or not name:
+            raise ChannelError(f"account '{account}': credentials_env.{key} must name an environment variable")
+    return names
+
+
+def _password(account: str, name: str, environ: Mapping[str, str]) -> str:
+    # Secrets only ever come from the environment, never from config.toml.
+    if not environ.get(name):
+        raise ChannelError(
+            f"account '{account}': environment variable {name} is not set; export it with an app "
+            f"password from Bluesky's Settings > Privacy and security > App passwords, or name "
+            f"another variable under credentials_env in [accounts.{account}] of config.toml"
+        )
+    return environ[name]
+
+
+def _handle(account: str, value: object, env_name: str, environ: Mapping[str, str]) -> str:
+    if value is None:
+        value = environ.get(env_name) or None
+    if value is None:
+        raise ChannelError(
+            f"account '{account}': no Bluesky handle; set handle = \"org.bsky.social\" in "
+            f"[accounts.{account}] of config.toml or export {env_name}"
+        )
+    handle = value.strip().lstrip("@") if isinstance(value, str) else ""
+    if not handle or any(c.isspace() for c in handle):
+        raise ChannelError(
+            f"account '{account}': handle {value!r} is not a Bluesky handle; "
+            f"write it as in the profile's address, e.g. handle = \"org.bsky.social\""
+        )
+    return handle
+
+
+def _base_url(account: str, value: object) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ChannelError(
+            f"account '{account}': base_url {value!r} is not an http(s) URL; "
+            f"leave it out to use {DEFAULT_BASE_URL}, or set the account's PDS"
+        )
+    return value.rstrip("/")
+
+
+def _timeout(account: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ChannelError(
+            f"account '{account}': timeout {value!r} must be a number of seconds above 0, e.g. timeout = 10"
+        )
+    return float(value)

@@ -1,0 +1,396 @@
+"""Mastodon through Mastodon.py, with an access token for one account.
+
+Every status is sent with an Idempotency-Key made from the post id and its
+text, so a retry of the same post after an error or a lost answer returns
+the status already made instead of a second one (Mastodon keeps the key
+for an hour). ratelimit_method="throw": the dispatcher schedules the wait
+from the PublishResult, nothing here sleeps. version_check_mode="none"
+keeps the constructor off the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+import urllib3.exceptions
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+)
+
+from ..errors import ChannelError
+from .base import (
+    AUTH_FAILED,
+    FAILED,
+    RATE_LIMITED,
+    RETRY,
+    SENT,
+    UNKNOWN,
+    Channel,
+    OutgoingPost,
+    PublishResult,
+    RemotePost,
+    check_settings,
+)
+
+UTC = dt.timezone.utc
+DEFAULT_BASE_URL = "https://mastodon.social"
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_VISIBILITY = "public"
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+RETRY_BACKOFF = dt.timedelta(minutes=1)
+RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # when a 429 carries no reset time
+RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
+PAGE_SIZE = 40  # Mastodon's maximum for account statuses
+
+CREDENTIAL_ENV = {"access_token": "ADVOCATE_MASTODON_ACCESS_TOKEN"}
+SETTINGS_KEYS = {"type", "base_url", "timeout", "visibility", "credentials_env"}
+
+
+class MastodonChannel(Channel):
+    network = "mastodon"
+
+    def __init__(
+        self,
+        account: str,
+        access_token: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        timeout: float = DEFAULT_TIMEOUT,
+        visibility: str = DEFAULT_VISIBILITY,
+    ):
+        self.account = account
+        self.base_url = base_url
+        self.visibility = visibility
+        # Mastodon.py raises a 429 without its response; the hook keeps the
+        # last one so the reset header can be read with our own clock.
+        self.session = requests.Session()
+        self.session.hooks["response"].append(self._keep_response)
+        self._last_response: requests.Response | None = None
+        self.client = Mastodon(
+            access_token=access_token,
+            api_base_url=base_url,
+            request_timeout=timeout,
+            ratelimit_method="throw",
+            version_check_mode="none",
+            session=self.session,
+        )
+        self._account_id: str | None = None  # asked once
+
+    @classmethod
+    def from_settings(
+        cls,
+        account: str,
+        settings: Mapping,
+        environ: Mapping[str, str],
+        base_dir: Path | None = None,
+    ) -> MastodonChannel:
+        check_settings(account, settings, SETTINGS_KEYS)
+        names = _credential_names(account, settings.get("credentials_env", {}))
+        return cls(
+            account,
+            _token(account, names["access_token"], environ),
+            base_url=_base_url(account, settings.get("base_url", DEFAULT_BASE_URL)),
+            timeout=_timeout(account, settings.get("timeout", DEFAULT_TIMEOUT)),
+            visibility=_visibility(account, settings.get("visibility", DEFAULT_VISIBILITY)),
+        )
+
+    def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
+        self._last_response = None
+        try:
+            status = self.client.status_post(
+                post.text, visibility=self.visibility, idempotency_key=idempotency_key(post)
+            )
+        except (MastodonError, requests.RequestException) as exc:
+            return classify_error(exc, self._last_response, now)
+        status_id = str(status.get("id") or "")
+        if not status_id:
+            return PublishResult(
+                UNKNOWN, error="Mastodon accepted the post but sent back no status id; it may have gone out"
+            )
+        return PublishResult(SENT, remote_id=status_id, url=status.get("url") or status.get("uri"))
+
+    def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
+        try:
+            account_id = self._whoami()
+            # A datetime becomes a snowflake id: Mastodon's ids start with the time.
+            statuses = self.client.account_statuses(
+                account_id, since_id=since, limit=PAGE_SIZE, exclude_reblogs=True
+            )
+        except (MastodonError, requests.RequestException) as exc:
+            raise ChannelError(
+                f"account '{self.account}': could not list its recent posts on Mastodon: {describe(exc)}"
+            ) from exc
+        posts = [_remote_post(status) for status in statuses]
+        return [p for p in posts if p.created_at is None or p.created_at >= since]
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _whoami(self) -> str:
+        if self._account_id is None:
+            self._account_id = str(self.client.account_verify_credentials()["id"])
+        return self._account_id
+
+    def _keep_response(self, response: requests.Response, *args, **kwargs) -> None:
+        self._last_response = response
+
+
+def idempotency_key(post: OutgoingPost) -> str:
+    """Same post, same key; the text digest stops a reused post id (a fresh
+    database, a rehearsal) from returning an older, different status."""
+    digest = hashlib.sha256(post.text.encode("utf-8")).hexdigest()[:16]
+    return f"advocate-post-{post.post_id}-{digest}"
+
+
+def _remote_post(status: Mapping) -> RemotePost:
+    created = status.get("created_at")
+    if isinstance(created, str):
+        created = dt.datetime.fromisoformat(created)
+    if isinstance(created, dt.datetime):
+        # Mastodon.py hands back local time; naive would be UTC.
+        created = created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
+    text = html_to_text(status.get("content") or "", status.get("mentions") or [])
+    return RemotePost(str(status["id"]), text, status.get("url") or status.get("uri") or "", created)
+
+
+# --- Mastodon's HTML back to the text we sent --------------------------------------
+
+
+class _TextFromHTML(HTMLParser):
+    """Mastodon renders a status as HTML: <p> per paragraph, <br> per line,
+    links split into visible and "invisible" spans, and a remote mention
+    shortened to @user. Undo that, so texts compare with ours."""
+
+    def __init__(self, mentions: Mapping[str, str]):
+        super().__init__(convert_charrefs=True)
+        self.mentions = mentions  # profile url -> full handle
+        self.parts: list[str] = []
+        self.paragraphs = 0
+        self.in_mention = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p":
+            if self.paragraphs:
+                self.parts.append("\n\n")
+            self.paragraphs += 1
+        elif tag == "a" and "mention" in (attrs.get("class") or "").split() \
+                and attrs.get("href") in self.mentions:
+            self.parts.append("@" + self.mentions[attrs["href"]])
+            self.in_mention = True
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self.in_mention = False
+
+    def handle_data(self, data):
+        if not self.in_mention:
+            self.parts.append(data)
+
+
+def html_to_text(content: str, mentions: list[Mapping]) -> str:
+    """Plain text of a status. A mention comes back as Mastodon's acct:
+    user@host for a remote account, user for a local one, the forms its
+    compose box completes to."""
+    handles = {m.get("url"): m.get("acct") for m in mentions if m.get("url") and m.get("acct")}
+    parser = _TextFromHTML(handles)
+    parser.feed(content)
+    parser.close()
+    return "".join(parser.parts)
+
+
+# --- classifying what went wrong -----------------------------------------------------
+
+
+def classify_error(
+    exc: Exception, response: requests.Response | None, now: dt.datetime
+) -> PublishResult:
+    """Map an error from status_post to an outcome.
+
+    `response` is the last HTTP answer seen, needed for a 429: Mastodon.py
+    raises MastodonRatelimitError without it.
+    """
+    if isinstance(exc, MastodonRatelimitError):
+        return _classify_rate_limit(exc, response, now)
+    if isinstance(exc, MastodonAPIError) and _status(exc) is not None:
+        return _classify_http(exc, now)
+    if _never_sent(exc):
+        return PublishResult(
+            RETRY, error=f"could not reach Mastodon: {describe(exc)}", retry_at=now + RETRY_BACKOFF
+        )
+    # The request left; Mastodon may have posted it. Reconcile, or resend
+    # with the same idempotency key within the hour.
+    return PublishResult(UNKNOWN, error=f"{describe(exc)}; the post may have gone out")
+
+
+def _classify_http(exc: MastodonAPIError, now: dt.datetime) -> PublishResult:
+    status, error = _status(exc), describe(exc)
+    if status in (401, 403):  # revoked token, missing write scope, disabled account
+        return PublishResult(AUTH_FAILED, error=error)
+    if status >= 500:  # safe to resend: the idempotency key stops a second status
+        return PublishResult(RETRY, error=error, retry_at=now + RETRY_BACKOFF)
+    return PublishResult(FAILED, error=error)  # 422 too long or invalid, 404...: permanent
+
+
+def _classify_rate_limit(
+    exc: MastodonRatelimitError, response: requests.Response | None, now: dt.datetime
+) -> PublishResult:
+    if response is None or response.status_code != 429:
+        # Mastodon.py also raises this when it cannot parse a reset header on
+        # an answer that may have been a success.
+        return PublishResult(UNKNOWN, error=f"could not read Mastodon's answer ({exc}); the post may have gone out")
+    retry_at, why = rate_limit_reset(response.headers, now)
+    shown = retry_at.astimezone(UTC)
+    return PublishResult(
+        RATE_LIMITED,
+        error=f"{_response_line(response)} ({why}; retry at {shown:%Y-%m-%d %H:%M:%S} UTC)",
+        retry_at=retry_at,
+    )
+
+
+def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime) -> tuple[dt.datetime, str]:
+    """When to try again after a 429: X-RateLimit-Reset is an ISO 8601 time
+    on Mastodon (Unix seconds on some compatible servers)."""
+    when = _parse_reset(headers.get("X-RateLimit-Reset"))
+    if when is None:
+        return now + RATE_LIMIT_FALLBACK, "no reset time given"
+    return max(when, now + RATE_LIMIT_FLOOR), "rate limit reached"
+
+
+def _parse_reset(raw: str | None) -> dt.datetime | None:
+    if not raw:
+        return None
+    try:
+        if raw.strip().isdigit():
+            return dt.datetime.fromtimestamp(int(raw), UTC)
+        when = dt.datetime.fromisoformat(raw.strip())
+    except (ValueError, OverflowError, OSError):
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _status(exc: MastodonAPIError) -> int | None:
+    # Mastodon.py raises ('Mastodon API returned error', status, reason, message).
+    status = exc.args[1] if len(exc.args) > 1 else None
+    return status if isinstance(status, int) else None
+
+
+def _never_sent(exc: Exception) -> bool:
+    """True when the connection failed before the request could leave.
+
+    Mastodon.py wraps requests' errors in MastodonNetworkError without
+    `from`; the original survives as __context__.
+    """
+    if isinstance(exc, MastodonNetworkError):
+        exc = exc.__context__ or exc
+    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or not exc.args:
+        return False
+    # A refused or timed-out connect arrives wrapped in MaxRetryError; a
+    # connection dropped mid-exchange as a bare ProtocolError.
+    reason = getattr(exc.args[0], "reason", None)
+    return isinstance(reason, (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.SSLError))
+
+
+def describe(exc: Exception) -> str:
+    """One line about a failure, without headers (the token is in one)."""
+    if isinstance(exc, MastodonAPIError) and _status(exc) is not None:
+        message = exc.args[3] if len(exc.args) > 3 and exc.args[3] else exc.args[2]
+        return _one_line(f"Mastodon answered {exc.args[1]}: {message or 'no message'}")
+    cause = exc.__context__ if isinstance(exc, MastodonNetworkError) and exc.__context__ else exc
+    if isinstance(cause, requests.ConnectTimeout):
+        return "Mastodon did not accept a connection within the timeout"
+    if isinstance(cause, requests.Timeout):
+        return "Mastodon did not answer within the timeout"
+    if isinstance(cause, requests.ConnectionError):
+        return f"the connection to Mastodon failed ({_root_cause(cause)})"
+    return _one_line(f"{type(exc).__name__}: {exc}")
+
+
+def _response_line(response: requests.Response) -> str:
+    try:
+        message = response.json().get("error")
+    except (ValueError, AttributeError):
+        message = None
+    return _one_line(f"Mastodon answered {response.status_code}: {message or response.reason or 'no message'}")
+
+
+def _root_cause(exc: BaseException) -> str:
+    reason = exc.args[0] if exc.args else exc
+    reason = getattr(reason, "reason", reason)
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return "connection refused or host unreachable"
+    return type(reason).__name__
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- settings ------------------------------------------------------------------------
+
+
+def _credential_names(account: str, overrides: object) -> dict[str, str]:
+    if not isinstance(overrides, Mapping):
+        raise ChannelError(
+            f"account '{account}': credentials_env must be a table, "
+            f'e.g. credentials_env = {{ access_token = "ORG_MASTODON_TOKEN" }}'
+        )
+    check_settings(account, overrides, set(CREDENTIAL_ENV))
+    names = {**CREDENTIAL_ENV, **overrides}
+    for key, name in names.items():
+        if not isinstance(name, str) or not name:
+            raise ChannelError(f"account '{account}': credentials_env.{key} must name an environment variable")
+    return names
+
+
+def _token(account: str, name: str, environ: Mapping[str, str]) -> str:
+    # Secrets only ever come from the environment, never from config.toml.
+    if not environ.get(name):
+        raise ChannelError(
+            f"account '{account}': environment variable {name} is not set; export it with an access "
+            f"token from the instance's Preferences > Development (scopes write:statuses, "
+            f"read:accounts, read:statuses), or name another variable under credentials_env in "
+            f"[accounts.{account}] of config.toml"
+        )
+    return environ[name]
+
+
+def _base_url(account: str, value: object) -> str:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ChannelError(
+            f"account '{account}': base_url {value!r} is not an http(s) URL; "
+            f"set it to the account's instance, e.g. base_url = \"{DEFAULT_BASE_URL}\""
+        )
+    return value.rstrip("/")
+
+
+def _timeout(account: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ChannelError(
+            f"account '{account}': timeout {value!r} must be a number of seconds above 0, e.g. timeout = 10"
+        )
+    return float(value)
+
+
+def _visibility(account: str, value: object) -> str:
+    if value not in VISIBILITIES:
+        raise ChannelError(
+            f"account '{account}': visibility {value!r} must be one of: {', '.join(VISIBILITIES)}"
+        )
+    return value

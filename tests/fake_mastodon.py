@@ -1,0 +1,373 @@
+"""A fake Mastodon instance on loopback, so tests run Mastodon.py's real HTTP code.
+
+    with FakeMastodon(clock=lambda: NOW) as fake:
+        channel = MastodonChannel("org_m", TEST_TOKEN, base_url=fake.base_url, timeout=0.5)
+        fake.script(Reply.error(503), Reply.hang(create=True))
+        ...
+        assert fake.create_counts["text"] == 2 and fake.posted_count("text") == 1
+
+Speaks POST /api/v1/statuses, GET /api/v1/accounts/verify_credentials,
+GET /api/v1/accounts/:id/statuses and GET /api/v1/instance. Like Mastodon,
+a repeated Idempotency-Key answers the status it already made; status ids
+are snowflakes (milliseconds << 16) so since_id given as a date works; and
+content comes back as HTML, mentions shortened to @user.
+
+FakeServer and Reply are shared with fake_bluesky.py.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import html
+import json
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+UTC = dt.timezone.utc
+TEST_TOKEN = "SECRET-mastodon-token-do-not-leak"
+TEST_ENV = {"ADVOCATE_MASTODON_ACCESS_TOKEN": TEST_TOKEN}
+
+
+@dataclass
+class Reply:
+    """What a fake does with one request.
+
+    kind: "default" (what the network would do), "status" (answer `status`
+    with `body`/`headers`), "hang" (answer nothing until the fake stops),
+    "drop" (close the connection without an answer).
+    create: for hang/drop, make the post first: the answer was lost.
+    """
+
+    kind: str = "default"
+    status: int = 200
+    body: dict | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    create: bool = False
+
+    @classmethod
+    def ok(cls) -> Reply:
+        return cls("default")
+
+    @classmethod
+    def status_of(cls, status: int, body: dict, headers: dict | None = None) -> Reply:
+        return cls("status", status, body, dict(headers or {}))
+
+    @classmethod
+    def hang(cls, create: bool = False) -> Reply:
+        return cls("hang", create=create)
+
+    @classmethod
+    def drop(cls, create: bool = False) -> Reply:
+        return cls("drop", create=create)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as the fake received it."""
+
+    method: str
+    path: str
+    route: str
+    headers: dict[str, str]
+    body: dict
+    query: dict[str, list[str]]
+
+
+class FakeServer:
+    """A ThreadingHTTPServer on 127.0.0.1 with scripted replies per route.
+
+    Subclasses name routes (`route`), check credentials (`refuse`), answer
+    by default (`default`) and make a post whose answer is lost (`lose`).
+    """
+
+    def __init__(self, *, clock: Callable[[], dt.datetime], hang_seconds: float = 60.0):
+        self.clock = clock
+        self.hang_seconds = hang_seconds
+        self.port = 0
+        self.requests: list[Seen] = []
+        self._scripts: dict[str, collections.deque[Reply]] = collections.defaultdict(collections.deque)
+        self._lock = threading.RLock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+
+    # --- to override ---
+
+    def route(self, method: str, path: str) -> str:
+        raise NotImplementedError
+
+    def refuse(self, seen: Seen) -> Reply | None:
+        """A reply when the credentials are wrong, else None."""
+        return None
+
+    def default(self, seen: Seen) -> tuple[int, dict, dict]:
+        raise NotImplementedError
+
+    def lose(self, seen: Seen) -> None:
+        """Do what `default` would, for a hang or drop with create=True."""
+        self.default(seen)
+
+    # --- lifecycle ---
+
+    def start(self):
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        # A short poll interval keeps stop() (and so each test) fast.
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()  # releases hanging requests
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    # --- scripting and inspection ---
+
+    def script(self, *replies: Reply, route: str = "create") -> None:
+        """Queue replies for the next requests on a route."""
+        with self._lock:
+            self._scripts[route].extend(replies)
+
+    def seen(self, route: str) -> list[Seen]:
+        with self._lock:
+            return [r for r in self.requests if r.route == route]
+
+    def answer(self, seen: Seen) -> Reply:
+        with self._lock:
+            self.requests.append(seen)
+            script = self._scripts[seen.route]
+            reply = script.popleft() if script else None
+        return reply or self.refuse(seen) or Reply.ok()
+
+
+def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            self._serve()
+
+        def do_GET(self):
+            self._serve()
+
+        def log_message(self, *args):  # keep test output quiet
+            pass
+
+        def _serve(self):
+            parts = urlsplit(self.path)
+            seen = Seen(self.command, parts.path, fake.route(self.command, parts.path),
+                        {k.lower(): v for k, v in self.headers.items()}, self._read_body(),
+                        parse_qs(parts.query))
+            reply = fake.answer(seen)
+            if reply.kind in ("hang", "drop"):
+                if reply.create:
+                    fake.lose(seen)
+                if reply.kind == "hang":
+                    fake._stopping.wait(fake.hang_seconds)
+                self.close_connection = True  # no answer at all
+            elif reply.kind == "status":
+                self._send(reply.status, reply.body, reply.headers)
+            else:
+                self._send(*fake.default(seen))
+
+        def _read_body(self) -> dict:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode() if length else ""
+            if "json" in (self.headers.get("Content-Type") or ""):
+                try:
+                    value = json.loads(raw) if raw else {}
+                except ValueError:
+                    return {}
+                return value if isinstance(value, dict) else {}
+            return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+
+        def _send(self, status: int, body: dict | list | None, headers: dict | None = None):
+            data = json.dumps(body if body is not None else {}).encode()
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, str(value))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up first
+
+    return Handler
+
+
+# --- Mastodon ------------------------------------------------------------------------
+
+
+def error(status: int, message: str | None = None, headers: dict | None = None) -> Reply:
+    """Mastodon's error shape: {"error": "..."}."""
+    default = {401: "The access token is invalid", 403: "This action is outside the authorized scopes",
+               404: "Record not found", 422: "Validation failed: Text character limit of 500 exceeded",
+               429: "Too many requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+    return Reply.status_of(status, {"error": message or default.get(status, "Error")}, headers)
+
+
+def rate_limited(reset: dt.datetime) -> Reply:
+    """A 429 as Mastodon sends it: the reset as an ISO 8601 time."""
+    stamp = reset.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return error(429, headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
+                               "X-RateLimit-Reset": stamp})
+
+
+_ROUTES = (
+    ("POST", r"/api/v1/statuses", "create"),
+    ("GET", r"/api/v1/accounts/verify_credentials", "me"),
+    ("GET", r"/api/v1/accounts/[^/]+/statuses", "timeline"),
+    ("GET", r"/api/v1/instance", "instance"),
+)
+
+
+class FakeMastodon(FakeServer):
+    def __init__(self, *, token: str | None = TEST_TOKEN, username: str = "advocate_test",
+                 max_chars: int = 500, **kwargs):
+        super().__init__(**kwargs)
+        self.token = token  # None accepts any
+        self.username, self.account_id = username, "109000000000000001"
+        self.max_chars = max_chars
+        self.create_counts: collections.Counter[str] = collections.Counter()
+        self.statuses: list[dict] = []  # created, oldest first
+        self.by_key: dict[str, dict] = {}  # Idempotency-Key -> status
+        self._seq = 0
+
+    def route(self, method: str, path: str) -> str:
+        for want, pattern, name in _ROUTES:
+            if method == want and re.fullmatch(pattern, path):
+                return name
+        return "unknown"
+
+    def refuse(self, seen: Seen) -> Reply | None:
+        if seen.route == "instance" or self.token is None:
+            return None
+        if seen.headers.get("authorization") != f"Bearer {self.token}":
+            return error(401)
+        return None
+
+    def answer(self, seen: Seen) -> Reply:
+        if seen.route == "create":  # every attempt counts, answered or not
+            with self._lock:
+                self.create_counts[seen.body.get("status", "")] += 1
+        return super().answer(seen)
+
+    def posted_count(self, text: str) -> int:
+        with self._lock:
+            return sum(1 for s in self.statuses if s["_text"] == text)
+
+    def default(self, seen: Seen) -> tuple[int, dict | list, dict]:
+        if seen.route == "create":
+            return self._create(seen)
+        if seen.route == "me":
+            return 200, self._account(), {}
+        if seen.route == "timeline":
+            return 200, self._timeline(seen.query), {}
+        if seen.route == "instance":
+            return 200, {"uri": "127.0.0.1", "title": "Fake", "version": "4.3.0"}, {}
+        return 404, {"error": "Record not found"}, {}
+
+    def _create(self, seen: Seen) -> tuple[int, dict, dict]:
+        text, key = seen.body.get("status", ""), seen.headers.get("idempotency-key")
+        with self._lock:
+            if key in self.by_key:  # Mastodon answers the status it already made
+                return 200, _public(self.by_key[key]), {}
+            if len(text) > self.max_chars:
+                return 422, {"error": f"Validation failed: Text character limit of {self.max_chars} exceeded"}, {}
+            status = self._status(text, seen.body.get("visibility", "public"))
+            self.statuses.append(status)
+            if key:
+                self.by_key[key] = status
+        return 200, _public(status), {}
+
+    def _status(self, text: str, visibility: str) -> dict:
+        now = self.clock()
+        self._seq += 1
+        status_id = str((int(now.timestamp() * 1000) << 16) + self._seq)
+        content, mentions = render_html(text, f"127.0.0.1:{self.port}")
+        return {
+            "id": status_id, "created_at": _iso(now), "visibility": visibility,
+            "url": f"{self.base_url}/@{self.username}/{status_id}",
+            "uri": f"{self.base_url}/users/{self.username}/statuses/{status_id}",
+            "content": content, "mentions": mentions, "tags": [], "emojis": [],
+            "media_attachments": [], "account": self._account(), "_text": text,
+        }
+
+    def _account(self) -> dict:
+        return {"id": self.account_id, "username": self.username, "acct": self.username,
+                "url": f"{self.base_url}/@{self.username}", "display_name": "Advocate Test",
+                "created_at": "2024-01-01T00:00:00.000Z"}
+
+    def _timeline(self, query: dict) -> list[dict]:
+        since = int(query.get("since_id", ["0"])[0])
+        limit = int(query.get("limit", ["20"])[0])
+        with self._lock:
+            newest_first = [s for s in reversed(self.statuses) if int(s["id"]) > since]
+        return [_public(s) for s in newest_first[:limit]]
+
+
+def _public(status: dict) -> dict:
+    return {k: v for k, v in status.items() if not k.startswith("_")}
+
+
+# How Mastodon renders a status: the forms, not every rule.
+_TOKEN = re.compile(r"(?P<url>https?://\S+)|(?P<tag>(?<!\w)#\w+)|(?P<mention>(?<![\w/])@\w+(?:@[\w.-]+\w)?)")
+
+
+def render_html(text: str, local_host: str) -> tuple[str, list[dict]]:
+    """Mastodon's HTML for a text, and its mentions list."""
+    mentions: list[dict] = []
+    rendered = ["<p>" + "<br />".join(_line(line, local_host, mentions) for line in p.split("\n")) + "</p>"
+                for p in re.split(r"\n{2,}", text)]
+    return "".join(rendered), mentions
+
+
+def _line(line: str, local_host: str, mentions: list[dict]) -> str:
+    out, at = [], 0
+    for match in _TOKEN.finditer(line):
+        out.append(html.escape(line[at:match.start()]))
+        out.append(_entity(match, local_host, mentions))
+        at = match.end()
+    out.append(html.escape(line[at:]))
+    return "".join(out)
+
+
+def _entity(match: re.Match, local_host: str, mentions: list[dict]) -> str:
+    token = match.group()
+    if match.lastgroup == "url":
+        scheme, _, rest = token.partition("://")
+        shown, hidden = rest[:30], rest[30:]
+        ellipsis = ' class="ellipsis"' if hidden else ' class=""'
+        return (f'<a href="{html.escape(token)}" target="_blank" rel="nofollow noopener" translate="no">'
+                f'<span class="invisible">{scheme}://</span><span{ellipsis}>{html.escape(shown)}</span>'
+                f'<span class="invisible">{html.escape(hidden)}</span></a>')
+    if match.lastgroup == "tag":
+        name = token[1:]
+        return (f'<a href="http://{local_host}/tags/{name.lower()}" class="mention hashtag" rel="tag">'
+                f'#<span>{html.escape(name)}</span></a>')
+    user, _, host = token[1:].partition("@")
+    url = f"https://{host or local_host}/@{user}"
+    mentions.append({"id": str(len(mentions) + 1), "username": user, "acct": token[1:], "url": url})
+    return (f'<span class="h-card" translate="no"><a href="{url}" class="u-url mention">'
+            f'@<span>{html.escape(user)}</span></a></span>')
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
