@@ -101,9 +101,9 @@ def main() -> None:
     cli(prog_name="advocate")
 
 
-from .commands import cases_cmd, daemon_cmd, ingest_cmd, messages_cmd, queue_cmd, setup_cmd  # noqa: E402
+from .commands import calendar_cmd, cases_cmd, daemon_cmd, ingest_cmd, messages_cmd, queue_cmd, setup_cmd  # noqa: E402
 
-for module in (setup_cmd, ingest_cmd, cases_cmd, queue_cmd, daemon_cmd, messages_cmd):
+for module in (setup_cmd, ingest_cmd, cases_cmd, queue_cmd, calendar_cmd, daemon_cmd, messages_cmd):
     module.register(cli)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -320,3 +320,61 @@ def post_json(db, post_id: int) -> dict:
 
     get_post(db, post_id)
     return json.loads(db.execute(f"SELECT {m.POST_JSON_SQL} FROM posts WHERE id = ?", [post_id]).fetchone()[0])
+
+
+# --- reading: filtered, sorted, paged (queue list, calendar, export) ---------
+
+# Statuses in the order a post lives through them, for sorting by status.
+_LIFECYCLE = "CASE status WHEN 'draft' THEN 0 WHEN 'scheduled' THEN 1 WHEN 'sending' THEN 2 WHEN 'unknown' THEN 3 WHEN 'failed' THEN 4 WHEN 'sent' THEN 5 ELSE 6 END"
+SORTS = {
+    "scheduled": ("scheduled_at", "id"),
+    "case": ("case_id", "scheduled_at", "id"),
+    "status": (_LIFECYCLE, "scheduled_at", "id"),
+    "id": ("id",),
+}
+
+
+def order_by(sort: str = "scheduled", desc: bool = False) -> str:
+    """An ORDER BY list for one of SORTS; --desc reverses the main key and its ties alike."""
+    if sort not in SORTS:
+        raise InvalidChange(f"cannot sort by '{sort}'; use one of {', '.join(SORTS)}")
+    return ", ".join(f"{key} {'DESC' if desc else 'ASC'}" for key in SORTS[sort])
+
+
+def count_posts(db, **filters) -> int:
+    where, args = _filters(**filters)
+    return db.execute(f"SELECT count(*) FROM posts {where}", args).fetchone()[0]
+
+
+def _page_sql(select: str, where: str, sort: str, desc: bool, limit: int | None, offset: int) -> str:
+    sql = f"SELECT {select} FROM posts {where} ORDER BY {order_by(sort, desc)}"
+    if limit:
+        sql += f" LIMIT {int(limit)} OFFSET {max(int(offset), 0)}"
+    return sql
+
+
+def page_posts(db, *, sort="scheduled", desc=False, limit=None, offset=0, **filters) -> list[dict]:
+    """Rows of posts, filtered as _filters does, sorted by SORTS[sort], one page at a time."""
+    where, args = _filters(**filters)
+    return list(db.query(_page_sql("*", where, sort, desc, limit, offset), args))
+
+
+def page_posts_json_text(db, *, sort="scheduled", desc=False, limit=None, offset=0, **filters) -> str:
+    """Like page_posts, as POST JSON text built by SQLite (no Python per row)."""
+    where, args = _filters(**filters)
+    inner = _page_sql(f"{m.POST_JSON_SQL} AS post", where, sort, desc, limit, offset)
+    return db.execute(f"SELECT json_group_array(json(post)) FROM ({inner})", args).fetchone()[0]
+
+
+def posts_on_days(db, since: dt.datetime, until: dt.datetime) -> list[dict]:
+    """Posts that take a place in [since, until): not cancelled or failed; sent ones where they went out."""
+    sql = """SELECT id, case_id, account, status, coalesce(sent_at, scheduled_at) AS at FROM posts
+             WHERE status NOT IN ('cancelled', 'failed') AND coalesce(sent_at, scheduled_at) >= ?
+               AND coalesce(sent_at, scheduled_at) < ? ORDER BY at, id"""
+    return list(db.query(sql, [to_db(since), to_db(until)]))
+
+
+def active_keys(db) -> dict[tuple[int, str, str], int]:
+    """(case_id, account, dedupe_key) -> post id, for every post not cancelled: texts that may not come again."""
+    rows = db.execute("SELECT case_id, account, dedupe_key, id FROM posts WHERE status != 'cancelled'")
+    return {(case_id, account, key): post_id for case_id, account, key, post_id in rows}

@@ -30,7 +30,8 @@ def schedule(app, replan, case_ids):
     from ..scheduling import schedule as plan_posts
 
     templates = load_templates(app.config.messages)
-    result = plan_posts(app.db(), app.config, app.now(), templates, replan=replan, case_ids=list(case_ids) or None)
+    with _busy("planning posts"):
+        result = plan_posts(app.db(), app.config, app.now(), templates, replan=replan, case_ids=list(case_ids) or None)
     if result.withdrawn:
         click.echo(f"withdrew {result.withdrawn} untouched future posts")
     for case_id, count in sorted(result.added.items()):
@@ -45,53 +46,155 @@ def schedule(app, replan, case_ids):
         click.echo("posts wait as drafts: review with 'advocate queue', then 'advocate queue approve --all'")
 
 
+SORT_KEYS = ("scheduled", "case", "status", "id")  # queue.SORTS, named here so --help imports nothing
+DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+
+
+def _busy(what: str):
+    """A spinner on a terminal's stderr while a long step runs (schedule reports no progress to draw a bar)."""
+    import contextlib
+    import sys
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(f"{what}...")
+
+
+LIST_OPTIONS = [  # in the order --help shows them
+    click.option("--case", "case_id", type=int, help="Only this case."),
+    click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only these statuses (default: not yet finished)."),
+    click.option("--channel", "account", help="Only this account."),
+    click.option("--all", "show_all", is_flag=True, help="Include sent, failed and cancelled posts."),
+    click.option("--from", "since", metavar="WHEN", help="Only posts at or after WHEN: ISO 8601, 'today', 'tomorrow', '+3d'."),
+    click.option("--to", "until", metavar="WHEN", help="Only posts before WHEN; a day ('today', '2019-04-12') counts whole."),
+    click.option("--sort", type=click.Choice(SORT_KEYS), default="scheduled", show_default=True, help="Order by this."),
+    click.option("--desc", is_flag=True, help="Reverse the order (latest, highest first)."),
+    click.option("--page", type=click.IntRange(min=1), help="This page of --per-page posts (the table shows page 1 unless told)."),
+    click.option("--per-page", type=click.IntRange(min=1), default=50, show_default=True, help="Posts on a page."),
+    click.option("--limit", type=click.IntRange(min=1), help="At most this many posts, no pages."),
+    click.option("--csv", "as_csv", is_flag=True, help="Print CSV (the fields of --json) instead of a table."),
+]
+
+
 def list_options(func):
-    func = click.option("--case", "case_id", type=int, help="Only this case.")(func)
-    func = click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only these statuses (default: not yet finished).")(func)
-    func = click.option("--channel", "account", help="Only this account.")(func)
-    func = click.option("--all", "show_all", is_flag=True, help="Include sent, failed and cancelled posts.")(func)
-    func = click.option("--limit", type=int, help="At most this many posts.")(func)
+    for option in reversed(LIST_OPTIONS):
+        func = option(func)
     return json_option(func)
 
 
 @click.group(invoke_without_command=True)
 @list_options
 @click.pass_context
-def queue(ctx, case_id, statuses, account, show_all, limit, as_json):
+def queue(ctx, **options):
     """Review the queue: list (the default), show, approve, reject, edit, move, cancel."""
     if ctx.invoked_subcommand is None:
-        _list(ctx.obj, case_id, statuses, account, show_all, limit, as_json)
+        _list(ctx.obj, options)
 
 
 @queue.command("list")
 @list_options
 @click.pass_obj
-def queue_list(app, case_id, statuses, account, show_all, limit, as_json):
-    """Posts, soonest first."""
-    _list(app, case_id, statuses, account, show_all, limit, as_json)
+def queue_list(app, **options):
+    """Posts, soonest first; filter, sort and page them."""
+    _list(app, options)
 
 
-def _list(app, case_id, statuses, account, show_all, limit, as_json):
-    from ..queue import list_posts, posts_json_text
+def _list(app, options):
+    from ..queue import count_posts, page_posts, page_posts_json_text
 
-    wanted = statuses or (() if show_all else ACTIVE)
-    filters = dict(case_id=case_id, statuses=wanted, account=account, limit=limit)
-    if as_json:
-        return click.echo(posts_json_text(app.db(create=False), **filters))
-    _table(app, list_posts(app.db(create=False), **filters))
+    if options["as_json"] and options["as_csv"]:
+        raise click.UsageError("choose one of --json and --csv")
+    filters = _list_filters(app, options)
+    order = dict(sort=options["sort"], desc=options["desc"])
+    limit, offset = _window(options)
+    db = app.db(create=False)
+    if options["as_json"]:
+        return click.echo(page_posts_json_text(db, **order, limit=limit, offset=offset, **filters))
+    if options["as_csv"]:
+        return _echo_csv(page_posts_json_text(db, **order, limit=limit, offset=offset, **filters))
+    rows = page_posts(db, **order, limit=limit, offset=offset, **filters)
+    total = count_posts(db, **filters) if options["limit"] is None else len(rows)
+    _table(app, rows, total, offset)
+    _footer(options, total, offset)
 
 
-def _table(app, rows):
+def _list_filters(app, options) -> dict:
+    since, until = _bound(app, options["since"], end=False), _bound(app, options["until"], end=True)
+    if since and until and since >= until:
+        raise click.UsageError(f"--from ({since.isoformat()}) must come before --to ({until.isoformat()})")
+    wanted = options["statuses"] or (() if options["show_all"] else ACTIVE)
+    return dict(case_id=options["case_id"], statuses=wanted, account=options["account"], since=since, until=until)
+
+
+def _bound(app, text, *, end: bool):
+    """--from/--to: a day ('today', '2019-04-12') means its start, or for --to its end; else queue move's times."""
+    import datetime as dt
+    import re
+    from zoneinfo import ZoneInfo
+
+    from ..timefmt import end_of_day
+    from ..when import parse_when
+
+    if text is None:
+        return None
+    zone, now = app.config.posting.timezone, app.now()
+    word = text.strip().lower()
+    if word in DAY_WORDS or re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
+        day = (now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=DAY_WORDS[word])) if word in DAY_WORDS else dt.date.fromisoformat(word)
+        return end_of_day(day, zone) if end else dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(zone))
+    return parse_when(text, now, zone)
+
+
+def _window(options) -> tuple[int | None, int]:
+    """(limit, offset): --page, else --limit, else the table's first page (JSON and CSV: everything)."""
+    if options["page"] and options["limit"]:
+        raise click.UsageError("--page and --limit do not mix; use --page with --per-page")
+    if options["page"]:
+        return options["per_page"], (options["page"] - 1) * options["per_page"]
+    if options["limit"] or options["as_json"] or options["as_csv"]:
+        return options["limit"], 0
+    return options["per_page"], 0
+
+
+def _echo_csv(json_text: str) -> None:
+    import json
+
+    from ..exports import csv_chunks
+
+    for chunk in csv_chunks(json.loads(json_text)):
+        click.echo(chunk, nl=False)
+
+
+def _table(app, rows, total, offset):
     from ..output import table
     from ..timefmt import show
 
     zone = app.config.posting.timezone
     view = [{**r, "when": show(r["scheduled_at"], zone)[:16], "text": " ".join(r["text"].split()),
              "note": r["needs_review_reason"] or r["error"] or r["cancel_reason"] or ""} for r in rows]
+    shown = _plural(len(rows), "post") if len(rows) == total else f"posts {offset + 1}-{offset + len(rows)} of {total}"
+    empty = "The queue is empty: 'advocate schedule' plans posts for open cases." if not total else f"No posts on this page: {_plural(total, 'post')} in all."
     table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "When"),
                  ("status", "Status"), ("kind", "Kind"), ("language", "Lang"), ("note", "Note"), ("text", "Text")],
-          title=f"{len(rows)} posts, times in {zone}", wide="text",
-          empty="The queue is empty: 'advocate schedule' plans posts for open cases.")
+          title=f"{shown}, times in {zone}", wide="text", empty=empty)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _footer(options, total, offset):
+    if options["limit"] is not None:
+        return
+    per = options["per_page"]
+    pages, page = max(-(-total // per), 1), offset // per + 1
+    if page > pages:
+        click.echo(f"there {'is' if pages == 1 else 'are'} {_plural(pages, 'page')} of {per}; try --page {pages}")
+    elif pages > 1 or options["page"]:
+        more = f"; next: --page {page + 1}" if page < pages else ""
+        click.echo(f"page {page} of {pages}{more}")
 
 
 @queue.command("show")

@@ -1,0 +1,260 @@
+"""Reviewing the queue like a coordinator: filter, sort, page, see the calendar, import posts, and bad input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from advocate.models import POST_JSON
+
+APRIL_10 = "--now 2019-04-10T09:00+05:00"
+NOW = dt.datetime.fromisoformat("2019-04-10T09:00+05:00")
+ALMATY = ZoneInfo("Asia/Almaty")  # the posting time zone of the default config
+
+
+@pytest.fixture
+def planned(workspace, seeds):
+    """The seed case with its plan: 73 drafts from 10 April to its deadline, 21 May."""
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    return workspace
+
+
+def local_day(post) -> dt.date:
+    return dt.datetime.fromisoformat(post["scheduled_at"]).astimezone(ALMATY).date()
+
+
+def refused(space, command: str) -> str:
+    """Run a command that must fail: one line on stderr, no traceback; returns that line."""
+    result = space.run(f"{APRIL_10} {command}", ok=False)
+    assert result.exit_code != 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+# --- filters, sorting, pages, CSV ---------------------------------------------------
+
+def test_from_and_to_take_whole_days(planned):
+    everything = planned.json(f"{APRIL_10} queue")
+    tomorrow = planned.json(f"{APRIL_10} queue --from tomorrow --to tomorrow")
+    assert tomorrow == [p for p in everything if local_day(p) == dt.date(2019, 4, 11)]
+    days = planned.json(f"{APRIL_10} queue --from 2019-04-20 --to 2019-04-22")
+    assert {local_day(p) for p in days} == {dt.date(2019, 4, 20), dt.date(2019, 4, 21), dt.date(2019, 4, 22)}
+
+
+def test_from_takes_relative_and_iso_times(planned):
+    later = planned.json(f"{APRIL_10} queue --from +3d")
+    cutoff = NOW + dt.timedelta(days=3)
+    assert later and all(dt.datetime.fromisoformat(p["scheduled_at"]) >= cutoff for p in later)
+    assert len(later) < len(planned.json(f"{APRIL_10} queue"))
+    until = planned.json(f"{APRIL_10} queue --to 2019-04-15T12:00+06:00")
+    assert until and all(dt.datetime.fromisoformat(p["scheduled_at"]) < dt.datetime.fromisoformat("2019-04-15T12:00+06:00") for p in until)
+
+
+def test_sort_by_id_status_and_case_either_way(planned):
+    planned.run(f"{APRIL_10} queue approve 5 6")
+    by_id = [p["id"] for p in planned.json(f"{APRIL_10} queue --sort id --desc")]
+    assert by_id == sorted(by_id, reverse=True)
+    statuses = [p["status"] for p in planned.json(f"{APRIL_10} queue --sort status")]
+    assert statuses == ["draft"] * (len(statuses) - 2) + ["scheduled", "scheduled"]
+    assert [p["status"] for p in planned.json(f"{APRIL_10} queue --sort status --desc")][:2] == ["scheduled", "scheduled"]
+    times = [p["scheduled_at"] for p in planned.json(f"{APRIL_10} queue --sort case")]
+    assert times == sorted(times)
+
+
+def test_pages_of_the_table_and_of_json(planned):
+    everything = planned.json(f"{APRIL_10} queue")
+    assert planned.json(f"{APRIL_10} queue --per-page 10 --page 2") == everything[10:20]
+    first = planned.run(f"{APRIL_10} queue --per-page 10").output
+    assert "page 1 of 8; next: --page 2" in first
+    assert f"posts 1-10 of {len(everything)}" in first
+    last = planned.run(f"{APRIL_10} queue --per-page 10 --page 8").output
+    assert "page 8 of 8" in last and "next" not in last
+    beyond = planned.run(f"{APRIL_10} queue --per-page 10 --page 9").output
+    assert "try --page 8" in beyond
+
+
+def test_json_without_page_lists_everything(planned):
+    assert len(planned.json(f"{APRIL_10} queue")) == 73
+
+
+def test_csv_has_the_fields_of_json(planned):
+    posts = planned.json(f"{APRIL_10} queue --case 1")
+    rows = list(csv.DictReader(io.StringIO(planned.run(f"{APRIL_10} queue --case 1 --csv").output, newline="")))
+    assert list(rows[0]) == list(POST_JSON)
+    assert [(int(r["id"]), r["text"], r["scheduled_at"]) for r in rows] == [(p["id"], p["text"], p["scheduled_at"]) for p in posts]
+
+
+@pytest.mark.parametrize("options, says", [
+    ("--json --csv", "choose one of --json and --csv"),
+    ("--from 2019-05-01 --to 2019-04-01", "must come before --to"),
+    ("--page 2 --limit 5", "do not mix"),
+    ("--from 'the day after never'", "not a time I can read"),
+])
+def test_list_options_that_do_not_fit(planned, options, says):
+    result = planned.run(f"{APRIL_10} queue {options}", ok=False)
+    assert result.exit_code != 0
+    assert says in result.stderr and "Traceback" not in result.output
+
+
+# --- bad input: one line, nothing changes ----------------------------------------------
+
+@pytest.mark.parametrize("command, says", [
+    ("queue show 999", "post 999 does not exist"),
+    ("queue approve 999", "post 999 does not exist"),
+    ("queue move 999 +2h", "post 999 does not exist"),
+    ("queue edit 999 --text 'hello'", "post 999 does not exist"),
+    ("queue move 3 2019-05-22T10:00+05:00", "after case 1's deadline"),
+    ("queue move 3 2019-04-01T10:00+05:00", "in the past"),
+    ("queue move 3 'when pigs fly'", "not a time I can read"),
+    ("queue edit 3 --text '" + "Free Serikzhan Bilash now. " * 12 + "'", "shorten it"),
+    ("queue edit 3 --text 'Free him #one #two #three'", "3 hashtags; at most 2 allowed"),
+    ("queue approve", "name post ids, --case ID or --all"),
+])
+def test_bad_input_is_one_line_and_changes_nothing(planned, command, says):
+    before = planned.json(f"{APRIL_10} queue --all")
+    assert says in refused(planned, command)
+    assert planned.json(f"{APRIL_10} queue --all") == before
+
+
+def test_nothing_moves_or_changes_in_a_closed_case(planned):
+    planned.run(f"{APRIL_10} case close 1 --reason released")
+    before = planned.json(f"{APRIL_10} queue --all")
+    assert "is cancelled" in refused(planned, "queue move 3 +2h")
+    assert "closed" in refused(planned, "queue edit 3 --text 'A new text for Serikzhan Bilash'")
+    assert "closed" in refused(planned, "queue approve 3")
+    assert planned.json(f"{APRIL_10} queue --all") == before
+
+
+# --- calendar -----------------------------------------------------------------------------
+
+def test_calendar_counts_posts_per_day_against_the_cap(planned):
+    data = planned.json(f"{APRIL_10} calendar")
+    posts = planned.json(f"{APRIL_10} queue")
+    assert [d["date"] for d in data["days"]][:2] == ["2019-04-10", "2019-04-11"] and len(data["days"]) == 14
+    for day in data["days"]:
+        expected = sum(local_day(p).isoformat() == day["date"] for p in posts)
+        assert day["total"] == expected == day["cases"][0]["posts"] == day["accounts"][0]["posts"]
+        assert day["accounts"][0] == {"name": "rehearsal", "posts": expected, "daily_cap": 17, "over_cap": False}
+
+
+def test_calendar_marks_the_deadline_day(planned):
+    data = planned.json(f"{APRIL_10} calendar --days 45")
+    marked = [d["date"] for d in data["days"] if d["cases"][0]["deadline_day"]]
+    assert marked == ["2019-05-21"]
+    after = [d for d in data["days"] if d["cases"][0]["after_deadline"]]
+    assert after and all(d["total"] == 0 for d in after)
+    table = planned.run(f"{APRIL_10} calendar --days 45").output
+    assert "DL" in table and "Serikzhan Bilash" in table and "21 May" in table
+    assert max(len(line) for line in table.splitlines()) <= 100
+
+
+def test_calendar_warns_when_an_account_is_over_its_cap(planned):
+    planned.set_config("daily_cap = 17", "daily_cap = 1")
+    data = planned.json(f"{APRIL_10} calendar")
+    over = [d["date"] for d in data["days"] if d["accounts"][0]["over_cap"]]
+    assert over and all(d["total"] > 1 for d in data["days"] if d["date"] in over)
+    table = planned.run(f"{APRIL_10} calendar").output
+    assert f"{over[0]}: rehearsal has 2 posts, over its daily cap of 1" in table
+
+
+def test_calendar_without_cases_says_what_to_do(workspace):
+    assert "advocate ingest FILE" in workspace.run(f"{APRIL_10} calendar").output
+
+
+# --- import -------------------------------------------------------------------------------
+
+HEADER = "case_id,account,scheduled_at,text,language,kind\n"
+GOOD = [
+    '1,rehearsal,2019-04-12T10:00+05:00,"Free Serikzhan Bilash, now; he defends rights. #Bilash",en,appeal\n',
+    '1,rehearsal,2019-04-13T10:00+05:00,"@GenProkRK, release Serikzhan Bilash.",en,\n',
+    '1,rehearsal,2019-05-20T10:00+05:00,"Освободите Серикжана Билаша!",ru,last-call\n',
+]
+
+
+def write_csv(space, rows, name="posts.csv") -> str:
+    path = space.root / name
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return str(path)
+
+
+def test_import_adds_every_row_as_a_draft_and_logs_it(planned):
+    before = len(planned.json(f"{APRIL_10} queue"))
+    out = planned.run(f"{APRIL_10} import {write_csv(planned, GOOD)}").output
+    assert "imported 3 posts from posts.csv (ids 74-76)" in out
+    added = {p["id"]: p for p in planned.json(f"{APRIL_10} queue") if p["id"] > 73}
+    assert len(added) == 3 and len(planned.json(f"{APRIL_10} queue")) == before + 3
+    assert {p["status"] for p in added.values()} == {"draft"}
+    assert (added[74]["language"], added[76]["language"], added[74]["template"]) == ("en", "ru", "import/posts.csv")
+    assert added[74]["text"] == "Free Serikzhan Bilash, now; he defends rights. #Bilash"
+    assert added[76]["kind"] == "last-call" and added[74]["kind"] == "appeal"
+    events = planned.json(f"{APRIL_10} queue show 74")["events"]
+    assert any(e["kind"] == "imported" and "posts.csv row 2" in e["message"] for e in events)
+
+
+def test_import_without_review_schedules_all_but_mentions(planned):
+    planned.set_config("\nreview = true", "\nreview = false")  # not mention_needs_review
+    planned.run(f"{APRIL_10} import {write_csv(planned, GOOD)}")
+    added = {p["id"]: p for p in planned.json(f"{APRIL_10} queue") if p["id"] > 73}
+    assert [added[i]["status"] for i in (74, 75, 76)] == ["scheduled", "draft", "scheduled"]
+    assert added[75]["needs_review"] == "mentions genprokrk"
+
+
+LONG = "Free Serikzhan Bilash now. " * 12
+BAD_ROWS = [
+    ('9,rehearsal,2019-04-12T10:00+05:00,Hello,en,\n', "row 3, case_id: case 9 does not exist"),
+    ('one,rehearsal,2019-04-12T10:00+05:00,Hello,en,\n', "row 3, case_id: 'one' is not a case number"),
+    ('1,mastodon_main,2019-04-12T10:00+05:00,Hello,en,\n', "row 3, account: 'mastodon_main' is not one of the configured accounts"),
+    ('1,rehearsal,2019-04-12T10:00,Hello,en,\n', "row 3, scheduled_at: '2019-04-12T10:00' has no UTC offset"),
+    ('1,rehearsal,12/04/2019 10:00,Hello,en,\n', "row 3, scheduled_at: '12/04/2019 10:00' is not a time"),
+    ('1,rehearsal,2019-04-09T10:00+05:00,Hello,en,\n', "row 3, scheduled_at: 2019-04-09T10:00+05:00 is in the past"),
+    ('1,rehearsal,2019-05-22T10:00+05:00,Hello,en,\n', "row 3, scheduled_at: 2019-05-22T10:00+05:00 is after case 1's deadline"),
+    (f'1,rehearsal,2019-04-12T10:00+05:00,{LONG},en,\n', "row 3, text: 323 of 280 weighted characters on dryrun; shorten it"),
+    ('1,rehearsal,2019-04-12T10:00+05:00,Free him #a #b #c,en,\n', "row 3, text: 3 hashtags; at most 2 allowed"),
+    ('1,rehearsal,2019-04-12T10:00+05:00,,en,\n', "row 3, text: empty"),
+    ('1,rehearsal,2019-04-12T10:00+05:00,"FREE  serikzhan bilash, now; he defends rights. #Bilash",en,\n', "row 3, text: the same text as row 2"),
+    ('1,rehearsal,2019-04-12T10:00+05:00,Hello,English,\n', "row 3, language: 'english' is not a language code"),
+    ('1,rehearsal,2019-04-12T10:00+05:00,Hello,en,teaser\n', "row 3, kind: 'teaser' is not a kind of post"),
+    ('1,rehearsal,2019-04-12T10:00+05:00,Hello, world,en,\n', "row 3, text: more cells than columns"),
+]
+
+
+@pytest.mark.parametrize("bad, says", BAD_ROWS, ids=[says.split(": ")[0] + " " + says.split(": ")[1][:24] for _, says in BAD_ROWS])
+def test_import_refuses_the_whole_file_for_one_bad_row(planned, bad, says):
+    before = planned.json(f"{APRIL_10} queue --all")
+    line = refused(planned, f"import {write_csv(planned, [GOOD[0], bad, GOOD[2]])}")
+    assert f"posts.csv {says}" in line and line.endswith("nothing was imported")
+    assert planned.json(f"{APRIL_10} queue --all") == before
+
+
+def test_import_refuses_a_text_already_queued(planned):
+    queued = planned.json(f"{APRIL_10} queue")[0]
+    row = f'1,rehearsal,2019-04-12T10:00+05:00,"{queued["text"]}",,\n'
+    line = refused(planned, f"import {write_csv(planned, [row])}")
+    assert f"row 2, text: the same text is already queued for case 1 on rehearsal (post {queued['id']})" in line
+
+
+def test_import_refuses_a_closed_case_and_a_missing_column(planned):
+    planned.run(f"{APRIL_10} case close 1 --reason released")
+    assert "row 2, case_id: case 1 is closed (released)" in refused(planned, f"import {write_csv(planned, GOOD[:1])}")
+    path = planned.root / "short.csv"
+    path.write_text("case_id,account,text\n1,rehearsal,Hello\n")
+    assert "short.csv row 1, scheduled_at: no such column" in refused(planned, f"import {path}")
+
+
+def test_import_of_an_empty_or_missing_file(planned):
+    path = planned.root / "empty.csv"
+    path.write_text(HEADER)
+    assert "no posts in it" in refused(planned, f"import {path}")
+    result = planned.run(f"{APRIL_10} import {planned.root / 'nope.csv'}", ok=False)
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+
+
+def test_queue_list_takes_the_same_options(planned):
+    assert planned.json(f"{APRIL_10} queue list --sort id --desc --per-page 5 --page 1") == planned.json(f"{APRIL_10} queue --sort id --desc")[:5]
