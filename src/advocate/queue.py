@@ -143,6 +143,7 @@ def edit(db, now, post_id: int, text: str, dedupe_key: str) -> None:
 
 
 def move(db, now, post_id: int, when: dt.datetime) -> None:
+    _refuse_closed(db, [post_id])
     post = get_post(db, post_id)
     case = _case_of(db, post)
     if when <= now:
