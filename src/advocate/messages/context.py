@@ -1,0 +1,109 @@
+"""The variables a template sees, built from a case and one of its targets.
+
+The context is plain data (JSON-friendly); the few helpers that need logic
+are filters and functions of the sandbox (see render.py), listed here too
+so that `advocate messages vars` and the README show one list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .formats import pronoun_forms
+
+TEMPLATE_VARIABLES: list[tuple[str, str]] = [
+    ("case.person", "Name of the person at risk, as the UA writes it"),
+    ("case.pronouns", "Their pronouns as the UA gives them, e.g. 'he/him'"),
+    ("case.he", "Subject pronoun in the template's language: he / she / they; он / она / они"),
+    ("case.him", "Object pronoun: him / her / them; его / её / их"),
+    ("case.his", "Possessive: his / her / their; его / её / их"),
+    ("case.country", "Country of the case (English name)"),
+    ("case.ua_number", "The UA's number, e.g. 'UA 46/19'"),
+    ("case.hashtags", "The UA's hashtags, each with '#': use case.hashtags[:2]|join(' ')"),
+    ("case.handles", "@handles the UA names (targets and allies); never mention them in bulk"),
+    ("case.languages", "Languages the UA prefers for addressing the target"),
+    ("target.name", "Name of the official addressed (target may be none: test {% if target %})"),
+    ("target.title", "Their title, e.g. 'Prosecutor General'"),
+    ("target.handle", "Their @handle or none; only in templates with mentions_target = true"),
+    ("deadline", "The action deadline (a date) or none"),
+    ("days_left", "Whole days until the deadline: 0 on its last day; none without a deadline"),
+    ("url", "Link to the UA or none"),
+    ("org", "Name of the organisation or group posting"),
+    ("language", "The template's language code, e.g. 'en'"),
+    ("keep.<part>", "True while optional part <part> is kept; turned off in order to fit"),
+    ("deadline|longdate", "The date written out: '21 May 2019', '21 мая 2019'"),
+    ("days_left|days", "A count of days with the right plural: '2 days', '2 дня', '5 дней'"),
+    ("by_pronoun(he, she, they)", "Pick the word agreeing with case.pronouns, e.g. "
+                                  "by_pronoun('задержан', 'задержана', 'задержаны')"),
+]
+
+
+def build_context(
+    case: dict,
+    target: dict | None,
+    *,
+    deadline: dt.date | None,
+    days_left: int | None,
+    url: str | None,
+    org: str,
+) -> dict:
+    """The template context for one case and target (English pronoun forms)."""
+    return {
+        "case": _case_vars(case),
+        "target": _target_vars(target),
+        "deadline": deadline,
+        "days_left": days_left,
+        "url": url or None,
+        "org": org,
+        "language": "en",
+    }
+
+
+def for_language(context: dict, language: str) -> dict:
+    """A copy of `context` with pronouns and name in `language`.
+
+    An optional case["names"] = {"ru": "Серикжан Билаш"} gives the name in
+    another script; without it the UA's spelling is used everywhere.
+    """
+    localized = {**context, "language": language}
+    case = context.get("case")
+    if isinstance(case, dict):
+        names = case.get("names") if isinstance(case.get("names"), dict) else {}
+        localized["case"] = {
+            **case,
+            **pronoun_forms(case.get("pronouns"), language),
+            "person": names.get(language, case.get("person")),
+        }
+    return localized
+
+
+def _case_vars(case: dict) -> dict[str, Any]:
+    pronouns = case.get("pronouns")
+    return {
+        "person": case.get("person"),
+        "pronouns": pronouns,
+        **pronoun_forms(pronouns, "en"),
+        "country": case.get("country"),
+        "ua_number": case.get("ua_number"),
+        "hashtags": [_with_sigil(t, "#") for t in case.get("hashtags") or []],
+        "handles": [_with_sigil(h, "@") for h in case.get("handles") or []],
+        "languages": list(case.get("languages") or []),
+        "names": dict(case.get("names") or {}),
+    }
+
+
+def _target_vars(target: dict | None) -> dict | None:
+    if target is None:
+        return None
+    handle = target.get("handle")
+    return {
+        "name": target.get("name"),
+        "title": target.get("title"),
+        "handle": _with_sigil(handle, "@") if handle else None,
+    }
+
+
+def _with_sigil(word: str, sigil: str) -> str:
+    word = str(word).strip()
+    return word if word.startswith(sigil) else sigil + word

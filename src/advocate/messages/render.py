@@ -1,0 +1,137 @@
+"""Template + context -> post text, and the same made to fit a network.
+
+Whitespace: templates may wrap lines freely. Runs of spaces and single line
+breaks become one space; a blank line separates paragraphs, which come out
+separated by one blank line; leading and trailing space goes.
+
+Optional parts: a template lists droppable parts in its front matter
+(`optional = ["link", "tags"]`) and wraps each in `{% if keep.link %}...
+{% endif %}`. render_fitting() first renders with every part kept, then
+turns them off one at a time, in the listed order, until the text fits.
+Parts are whole phrases, so nothing is ever cut mid-word.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from ..errors import TemplateError
+from .context import for_language
+from .sandbox import check_structure, make_environment
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+
+    from .templates import MessageTemplate
+
+MAX_OUTPUT = 20_000  # characters; far beyond any network's limit
+_PARAGRAPH_BREAK = re.compile(r"[ \t\r\f\v]*\n[ \t\r\f\v]*\n\s*")
+_SPACES = re.compile(r"[ \t\r\f\v\n]+")
+
+
+def render(template: MessageTemplate, context: dict) -> str:
+    """The post text for `context`, with all optional parts kept."""
+    return _render(template, context, dict.fromkeys(template.optional, True))
+
+
+def render_fitting(template: MessageTemplate, context: dict, network: str) -> str:
+    """The post text, dropping optional parts in order until it fits `network`."""
+    from .length import measure
+
+    if not template.applies_to(network):
+        raise TemplateError(f"{template.path} is not written for {network}")
+    keep = dict.fromkeys(template.optional, True)
+    for dropped in (None, *template.optional):
+        if dropped:
+            keep[dropped] = False
+        text = _render(template, context, keep)
+        size = measure(text, network)
+        if size.ok:
+            return text
+    raise TemplateError(
+        f"{template.path} is {size.length} of {size.limit} on {network} even without "
+        f"its optional parts{_bytes_note(text, network)} - shorten the template"
+    )
+
+
+def tidy(text: str) -> str:
+    """Collapse whitespace as the module docstring describes; NFC."""
+    paragraphs = (_SPACES.sub(" ", p).strip() for p in _PARAGRAPH_BREAK.split(text))
+    return unicodedata.normalize("NFC", "\n\n".join(p for p in paragraphs if p))
+
+
+def compile_body(body: str, path: str, first_line: int = 1) -> Template:
+    """The compiled template, cached; syntax errors -> TemplateError with file line."""
+    try:
+        return _compile(body, path)
+    except Exception as exc:  # a template can fail in many ways; all are the author's to fix
+        raise _template_error(exc, path, first_line) from None
+
+
+@functools.lru_cache(maxsize=512)
+def _compile(body: str, path: str) -> Template:
+    env = _environment()
+    tree = env.parse(body, name=path, filename=path)
+    check_structure(tree)
+    code = env.compile(tree, name=path, filename=path)
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+@functools.lru_cache(maxsize=1)
+def _environment():
+    return make_environment()
+
+
+def _render(template: MessageTemplate, context: dict, keep: dict) -> str:
+    compiled = compile_body(template.body, template.path, template.first_line)
+    _check_mention_target(template, context)
+    try:
+        values = {**for_language(context, template.language), "keep": keep}
+        text = tidy(compiled.render(values))
+    except Exception as exc:  # see compile_body
+        raise _template_error(exc, template.path, template.first_line) from None
+    if len(text) > MAX_OUTPUT:
+        raise TemplateError(f"{template.path}: renders {len(text)} characters - far too long")
+    return text
+
+
+def _check_mention_target(template: MessageTemplate, context: dict) -> None:
+    target = context.get("target") if isinstance(context, dict) else None
+    handle = target.get("handle") if isinstance(target, dict) else None
+    if template.mentions_target and not handle and "target.handle" in template.body:
+        raise TemplateError(f"{template.path} @mentions the target, who has no handle")
+
+
+def _template_error(exc: BaseException, path: str, first_line: int) -> TemplateError:
+    line = _error_line(exc, path)
+    where = f"{path} line {line + first_line - 1}" if line else path
+    detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if not isinstance(exc, _jinja_errors()):
+        detail = f"{type(exc).__name__}: {detail}"
+    return TemplateError(f"{where}: {detail}")
+
+
+def _error_line(exc: BaseException, path: str) -> int | None:
+    """The template line from a syntax error, or from Jinja's rewritten traceback."""
+    if getattr(exc, "lineno", None) and getattr(exc, "filename", path) in (path, None):
+        return exc.lineno
+    line, tb = None, exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _jinja_errors():
+    from jinja2 import TemplateError as JinjaTemplateError
+
+    return JinjaTemplateError
+
+
+def _bytes_note(text: str, network: str) -> str:
+    size = len(text.encode("utf-8"))
+    return f" ({size} bytes)" if network == "bluesky" and size > 3000 else ""

@@ -1,0 +1,61 @@
+import pytest
+
+from advocate.errors import ChannelError
+from advocate.messages.length import NETWORK_LIMITS, fits, measure
+
+FAMILY = "\U0001F468\u200D\U0001F469\u200D\U0001F467"  # one grapheme, five code points
+NAMASTE = "नमस्ते"  # 6 code points, 3 graphemes
+
+
+def test_limits():
+    assert NETWORK_LIMITS == {"x": 280, "dryrun": 280, "mastodon": 500, "bluesky": 300}
+
+
+def test_x_counts_urls_as_23_and_cjk_as_2():
+    assert measure("Hi https://www.amnesty.org/en/documents/eur57/0123/2019/en/", "x").length == 26
+    assert measure("会" * 140, "x") == measure("a" * 280, "x")
+    assert not fits("会" * 141, "x")
+
+
+def test_x_normalises_to_nfc_first():
+    assert measure("e\u0301" * 280, "x").length == 280
+
+
+def test_dryrun_is_measured_like_x():
+    text = "a" * 270 + FAMILY * 5
+    assert measure(text, "dryrun") == measure(text, "x")
+    assert measure(text, "x").length == 280
+
+
+def test_bluesky_counts_graphemes():
+    assert measure(NAMASTE, "bluesky").length == 3
+    assert measure(FAMILY, "bluesky").length == 1
+    assert measure("a" * 290 + FAMILY * 10, "bluesky").ok
+    assert not measure("a" * 291 + FAMILY * 10, "bluesky").ok
+    assert measure(NAMASTE * 100, "bluesky").ok
+    assert not measure(NAMASTE * 100 + "a", "bluesky").ok
+    assert measure("a" * 300, "bluesky").unit == "graphemes"
+
+
+def test_bluesky_also_limits_bytes():
+    assert not measure(FAMILY * 200, "bluesky").ok  # 200 graphemes but 3,600 bytes
+    zalgo = "a" + "\u0301" * 20  # one grapheme, 41 bytes
+    size = measure(zalgo * 100, "bluesky")
+    assert size.length == 100 and not size.ok
+
+
+def test_mastodon_500_characters():
+    assert measure("a" * 500, "mastodon").ok
+    assert not measure("a" * 501, "mastodon").ok
+
+
+def test_mastodon_counts_urls_as_23_and_drops_mention_domains():
+    url = "https://www.amnesty.org/en/documents/eur57/0123/2019/en/" + "x" * 100
+    assert measure(url, "mastodon").length == 23
+    assert measure("@amnesty@mastodon.social hi", "mastodon").length == len("@amnesty hi")
+    assert measure("a" * 476 + " " + url, "mastodon").length == 500
+
+
+def test_unknown_network():
+    with pytest.raises(ChannelError, match="facebook"):
+        measure("hi", "facebook")
