@@ -59,3 +59,45 @@ def test_mastodon_counts_urls_as_23_and_drops_mention_domains():
 def test_unknown_network():
     with pytest.raises(ChannelError, match="facebook"):
         measure("hi", "facebook")
+
+
+# --- the fast path for plain text on X agrees with twitter-text -------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PLAIN = st.characters(min_codepoint=0, max_codepoint=0x10FF, exclude_characters="\r\u00a9\u00ae")
+_SENTENCES = st.lists(st.sampled_from(["Free", "him", "now", "x.com", "a.b", ".", ". ", "...", "#Bilash", "@GenProkRK", " ", "\n",
+                                        "свободу", "2019", "©", "😀", "中文", "https://amnesty.org/x", "e.g."]), max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(_PLAIN, max_size=400), _SENTENCES))
+def test_x_length_matches_twitter_text_with_or_without_the_fast_path(text):
+    import unicodedata
+
+    from twitter_text import parse_tweet
+
+    from advocate.messages.length import measure
+
+    expected = parse_tweet(unicodedata.normalize("NFC", text))
+    got = measure(text, "x")
+    assert (got.length, got.ok) == (expected.weightedLength, expected.valid)
+
+
+def test_ordinary_sentences_take_the_fast_path():
+    from advocate.messages.length import _plain_for_x
+
+    assert _plain_for_x("Free Serikzhan Bilash now. He is a prisoner of conscience.\n\n#Bilash #KazakhsInChina")
+    assert _plain_for_x("Свободу Серикжану Билашу. Он узник совести.")
+    assert not _plain_for_x("Read more at amnesty.org now.")
+    assert not _plain_for_x("Free him 😀.")
+
+
+@pytest.mark.parametrize("text", ["© 2019", "Free him.", "1\ufe0f\u20e3 day", "line\r\nbreak", "свободу Билашу", "see x.com/a."])
+def test_x_texts_outside_the_fast_path_still_measure_right(text):
+    from twitter_text import parse_tweet
+
+    from advocate.messages.length import measure
+
+    assert measure(text, "x").length == parse_tweet(text).weightedLength

@@ -94,7 +94,8 @@ def _candidates(info, templates, network, language, days_left, last_call_days, s
     for kind in kinds:
         group = [t for t in preferred if t.kind == kind]
         ordered += _weighted_shuffle(group, rng)
-    rest = [t for t in pool if t not in ordered and t.kind in kinds]
+    chosen = {id(t) for t in ordered}  # by identity: comparing dataclasses field by field is slow
+    rest = [t for t in pool if id(t) not in chosen and t.kind in kinds]
     return ordered + _weighted_shuffle(rest, rng)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import regex
 
+from .length import could_hold_url
+
 _LATIN_ACCENTS = (
     "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257"
     "\u0259\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
@@ -55,8 +57,8 @@ def extract_hashtags(text: str) -> list[str]:
         for m in _HASHTAG.finditer(text)
         if not _HASHTAG_END.match(text, m.end())
     ]
-    if not tags or "." not in text:
-        return [tag for _, _, tag in tags]  # no dot, no URL: skip the costly import
+    if not tags or not could_hold_url(text):
+        return [tag for _, _, tag in tags]  # no URL possible: skip twitter-text's costly URL scan
     spans = _url_spans(text)
     return [tag for start, end, tag in tags if not _overlaps(start, end, spans)]
 
