@@ -109,3 +109,34 @@ def test_deadline_passing_closes_the_case(workspace, seeds):
     assert (case["status"], case["closed_reason"]) == ("closed", "deadline passed")
     deadline_at = dt.datetime.fromisoformat(case["deadline_at"])
     assert all(dt.datetime.fromisoformat(line["at"]) < deadline_at for line in workspace.outbox())
+
+
+def test_an_update_extending_the_deadline_extends_the_plan(workspace, seeds, tmp_path):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    before = workspace.json(f"{APRIL_10} queue")
+    update = tmp_path / "ua-46-19-update.txt"
+    update.write_text((seeds / "ua-46-19-initial.txt").read_text()
+                      .replace("URGENT ACTION", "URGENT ACTION\nTHIS IS THE FIRST UPDATE OF UA 46/19", 1)
+                      .replace("UNTIL: 21 May 2019", "UNTIL: 4 June 2019"))
+    out = workspace.run(f"{APRIL_10} ingest {update}").output
+    assert "plan updated" in out
+    assert workspace.json("case show 1")["deadline"] == "2019-06-04"
+    after = workspace.json(f"{APRIL_10} queue")
+    assert {p["id"] for p in before} <= {p["id"] for p in after}
+    assert max(p["scheduled_at"] for p in after) > "2019-05-22"
+
+
+def test_a_target_without_a_handle_on_a_network_is_named_not_mentioned(workspace, seeds):
+    workspace.set_config('accounts = ["rehearsal"]', 'accounts = ["rehearsal", "fedi"]')
+    workspace.config.write_text(workspace.config.read_text() + '\n[accounts.fedi]\ntype = "mastodon"\nbase_url = "http://127.0.0.1:9"\n')
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    posts = workspace.json(f"{APRIL_10} queue")
+    fedi = [p for p in posts if p["channel"] == "fedi"]
+    x = [p for p in posts if p["channel"] == "rehearsal"]
+    assert fedi and x
+    assert not any("@GenProkRK" in p["text"] for p in fedi)
+    assert all(p["text"].count("@") <= 1 for p in posts)
+    workspace.run(f"{APRIL_10} case edit 1 --target-handle 1:mastodon=@prokuror@mastodon.example")
+    assert workspace.json("case show 1")["targets"][0]["handles"] == {"mastodon": "@prokuror@mastodon.example"}

@@ -31,12 +31,18 @@ def targets_of(db, case_id: int) -> list[dict]:
 
 
 def case_json(db, case_id: int) -> dict:
-    return m.case_json(get_case(db, case_id), targets_of(db, case_id))
+    return _with_confirmation(get_case(db, case_id), targets_of(db, case_id))
 
 
 def list_cases(db, status: str | None = None) -> list[dict]:
     where, args = ("WHERE status = ?", [status]) if status else ("", [])
-    return [m.case_json(row, targets_of(db, row["id"])) for row in db.query(f"SELECT * FROM cases {where} ORDER BY id", args)]
+    return [_with_confirmation(row, targets_of(db, row["id"])) for row in db.query(f"SELECT * FROM cases {where} ORDER BY id", args)]
+
+
+def _with_confirmation(row: dict, targets: list[dict]) -> dict:
+    """CASE, plus whether news says the campaign may be over (a human confirms)."""
+    return {**m.case_json(row, targets), "needs_confirmation": bool(row.get("needs_confirmation")),
+            "confirmation_reason": row.get("confirmation_reason"), "closed_by_document": row.get("closed_by_document")}
 
 
 def open_cases(db) -> list[dict]:
@@ -82,9 +88,47 @@ def _column_values(fields: dict) -> dict:
 
 
 def _replace_targets(db, case_id: int, targets: list[dict]) -> None:
+    # Handles the user set for other networks stay with the same official.
+    kept = {row["name"]: row["handles"] for row in db.query("SELECT name, handles FROM targets WHERE case_id = ?", [case_id])}
     db.execute("DELETE FROM targets WHERE case_id = ?", [case_id])
     for position, target in enumerate(targets):
-        db["targets"].insert({**target, "case_id": case_id, "position": position})
+        db["targets"].insert({**target, "handles": kept.get(target.get("name"), "{}"), "case_id": case_id, "position": position})
+
+
+TARGET_KEYS = ("name", "title", "email", "fax", "handle", "address", "salutation", "additional")
+
+
+def _same_targets(rows: list[dict], targets: list[dict]) -> bool:
+    def key(t):
+        return tuple(str(t.get(k) or "").strip().lower() if k != "additional" else bool(t.get(k)) for k in TARGET_KEYS)
+
+    return [key(r) for r in rows] == [key(t) for t in targets]
+
+
+NETWORKS_WITH_HANDLES = ("x", "mastodon", "bluesky")
+
+
+def set_target_handle(db, now, case_id: int, spec: str) -> str:
+    """'1:mastodon=@prokuror@mastodon.social': target 1's handle on a network ('' removes it)."""
+    position, _, rest = spec.partition(":")
+    network, sep, handle = rest.partition("=")
+    network, handle = network.strip().lower(), handle.strip()
+    if not (position.strip().isdigit() and sep and network in NETWORKS_WITH_HANDLES):
+        raise InvalidChange(f"--target-handle {spec!r}: write N:NETWORK=@handle, N the target's number in 'advocate case show', NETWORK one of {', '.join(NETWORKS_WITH_HANDLES)}")
+    with write(db):
+        get_case(db, case_id)
+        rows = targets_of(db, case_id)
+        index = int(position) - 1
+        if not 0 <= index < len(rows):
+            raise InvalidChange(f"case {case_id} has {len(rows)} targets; --target-handle names target {position}")
+        row = rows[index]
+        if network == "x":
+            db["targets"].update(row["id"], {"handle": handle or None})
+        else:
+            handles = {**loads(row["handles"], {}), network: handle}
+            db["targets"].update(row["id"], {"handles": dumps({k: v for k, v in handles.items() if v})})
+        log_event(db, now, "case-updated", f"case {case_id}: target {position} on {network} is {handle or 'unset'}", case_id=case_id)
+    return row["name"] or f"target {position}"
 
 
 def update_case(db, now, case_id: int, fields: dict, targets: list[dict] | None, sources: dict) -> dict:
@@ -99,13 +143,16 @@ def update_case(db, now, case_id: int, fields: dict, targets: list[dict] | None,
     wanted = {k: v for k, v in fields.items() if v not in (None, [], "") and k not in overrides}
     current = m.case_json(case, [])
     changes = {k: [current.get(k), v] for k, v in wanted.items() if current.get(k) != v}
+    if targets is not None and _same_targets(targets_of(db, case_id), targets):
+        targets = None  # an update repeating the targets changes nothing, so re-plans nothing
     if not changes and targets is None:
         return {}
     zone = case_zone({**current, **wanted}, case["timezone"])
     row = {**_column_values({k: v for k, v in wanted.items()}), "timezone": zone, "updated_at": to_db(now)}
     deadline = wanted.get("deadline", case["deadline"])
     row["deadline_at"] = deadline_instant(deadline, zone)
-    row["sources"] = dumps({**loads(case["sources"], {}), **sources})
+    # A user's correction keeps its own source too, not the update's line.
+    row["sources"] = dumps({**loads(case["sources"], {}), **{k: v for k, v in sources.items() if k not in overrides}})
     db["cases"].update(case_id, row)
     if targets:
         _replace_targets(db, case_id, targets)
@@ -125,7 +172,7 @@ def close_case(db, now, case_id: int, reason: str, document_id: int | None = Non
             return 0
         db["cases"].update(case_id, {
             "status": m.CLOSED, "closed_reason": reason, "closed_at": to_db(now),
-            "closed_by_document": document_id, "updated_at": to_db(now),
+            "closed_by_document": document_id, "updated_at": to_db(now), "needs_confirmation": 0,
         })
         cancelled = cancel_pending_for_case(db, case_id, now, f"case closed: {reason}")
         log_event(db, now, "case-closed", f"case {case_id} closed ({reason}{detail}); {cancelled} pending posts cancelled", case_id=case_id, document_id=document_id)
@@ -145,6 +192,31 @@ def expire_deadlines(db, now: dt.datetime, grace: dt.timedelta = dt.timedelta())
     for case_id in due:
         close_case(db, now, case_id, m.REASON_DEADLINE)
     return due
+
+
+def flag_for_confirmation(db, now, case_id: int, reason: str, document_id: int | None) -> bool:
+    """Inside the caller's transaction: news suggests the campaign is over; a human decides. False if closed."""
+    case = get_case(db, case_id)
+    if case["status"] == m.CLOSED:
+        return False
+    db["cases"].update(case_id, {"needs_confirmation": 1, "confirmation_reason": reason,
+                                 "confirmation_document": document_id, "updated_at": to_db(now)})
+    log_event(db, now, "case-needs-confirmation",
+              f"case {case_id} may be over ({reason}); 'advocate case close {case_id}' or 'advocate case keep {case_id}'",
+              case_id=case_id, document_id=document_id)
+    return True
+
+
+def keep_case(db, now, case_id: int) -> bool:
+    """The coordinator says the campaign goes on: clear the flag. False if there was none."""
+    with write(db):
+        case = get_case(db, case_id)
+        if not case["needs_confirmation"]:
+            return False
+        db["cases"].update(case_id, {"needs_confirmation": 0, "confirmation_reason": None,
+                                     "confirmation_document": None, "updated_at": to_db(now)})
+        log_event(db, now, "case-kept", f"case {case_id} kept open after '{case['confirmation_reason']}'", case_id=case_id)
+    return True
 
 
 def set_paused(db, now, case_id: int, paused: bool) -> None:

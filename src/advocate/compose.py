@@ -64,7 +64,7 @@ def _fill(slot, index, info: ComposeCase, templates, network, used, mentioned, g
     seen = used.setdefault((slot.case_id, slot.account), set())
     today = mentioned.setdefault((slot.account, local_day), Counter())
     for template in _candidates(info, templates, network, language, days_left, last_call_days, slot):
-        for target in _targets_for(template, info):
+        for target in _targets_for(template, info, network):
             text = _render(template, info, target, days_left, org, network, report)
             if text is None:
                 continue
@@ -117,11 +117,18 @@ def _weighted_shuffle(group: list, rng: random.Random) -> list:
     return sorted(group, key=lambda t: rng.random() ** (1.0 / max(t.weight, 1)), reverse=True)
 
 
-def _targets_for(template, info: ComposeCase) -> list[dict | None]:
-    primary = [t for t in info.targets if not t.get("additional")]
+def _targets_for(template, info: ComposeCase, network: str) -> list[dict | None]:
+    primary = [on_network(t, network) for t in info.targets if not t.get("additional")]
     if template.mentions_target:
-        return [t for t in primary if t.get("handle")][:1]
+        return primary[:1]  # one official; named where they have no handle on this network
     return primary or [None]
+
+
+def on_network(target: dict, network: str) -> dict:
+    """The target as seen on `network`: its handle there, or none."""
+    network = network_of(network)
+    handle = target.get("handle") if network == "x" else (target.get("handles") or {}).get(network)
+    return {**target, "handle": handle}
 
 
 def _render(template, info, target, days_left, org, network, report) -> str | None:

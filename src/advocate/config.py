@@ -55,6 +55,37 @@ class DaemonSettings:
     poll_seconds: int = 5
     max_attempts: int = 5
     lock_file: str = "advocate.lock"
+    deadline_grace_hours: int = 0
+
+    @property
+    def deadline_grace(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.deadline_grace_hours)
+
+
+@dataclass(frozen=True)
+class InboxSettings:
+    folder: str = ""  # empty: no inbox; resolved against the config file's folder
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    urls: list = field(default_factory=list)  # http(s) URLs or local files (resolved like paths)
+    interval_minutes: int = 60
+    timeout_seconds: int = 20
+
+
+NOTIFY_EVENTS = (
+    "case-closed", "case-needs-confirmation", "case-reopened", "case-kept", "case-created", "case-updated",
+    "failed", "unknown", "account-paused", "rate-limited", "retry", "sent", "inbox-failed", "feed-failed",
+)
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    urls_env: str = "ADVOCATE_NOTIFY_URLS"
+    events: list = field(default_factory=lambda: [
+        "case-closed", "case-needs-confirmation", "failed", "unknown", "account-paused", "inbox-failed"])
+    digest_time: str = ""  # "08:00": one summary a day at that local time (posting.timezone); empty: none
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,9 @@ class Config:
     posting: PostingSettings
     guard: GuardConfig
     daemon: DaemonSettings
+    inbox: InboxSettings = field(default_factory=InboxSettings)
+    feeds: FeedSettings = field(default_factory=FeedSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     @property
     def lock_path(self) -> Path:
@@ -121,7 +155,7 @@ def load_config(path: Path | None) -> Config:
 
 def _build(raw: dict, path: Path | None, base: Path) -> Config:
     where = str(path) if path else "defaults"
-    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts"}, where, "")
+    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify"}, where, "")
     top = raw.get("advocate", {})
     _check_table(top, ADVOCATE_KEYS, where, "advocate")
     posting = _section(PostingSettings, raw.get("posting", {}), where, "posting")
@@ -141,7 +175,10 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
         account_settings=account_settings,
         posting=posting,
         guard=_section(GuardConfig, raw.get("guard", {}), where, "guard"),
-        daemon=_section(DaemonSettings, raw.get("daemon", {}), where, "daemon"),
+        daemon=_check_daemon(_section(DaemonSettings, raw.get("daemon", {}), where, "daemon"), where),
+        inbox=_inbox(raw.get("inbox", {}), where, base),
+        feeds=_feeds(raw.get("feeds", {}), where, base),
+        notify=_notify(raw.get("notify", {}), where),
     )
 
 
@@ -195,6 +232,50 @@ def _check_posting(posting: PostingSettings, where: str) -> None:
     for key in ("posts_per_day", "daily_cap"):
         if getattr(posting, key) < 1:
             raise ConfigError(f"{where}: 'posting.{key}' must be at least 1")
+
+
+def _check_daemon(daemon: DaemonSettings, where: str) -> DaemonSettings:
+    if daemon.deadline_grace_hours < 0:
+        raise ConfigError(f"{where}: 'daemon.deadline_grace_hours' must be 0 or more, not {daemon.deadline_grace_hours}")
+    return daemon
+
+
+def _inbox(table: Any, where: str, base: Path) -> InboxSettings:
+    inbox = _section(InboxSettings, table, where, "inbox")
+    return InboxSettings(folder=str(_path(base, inbox.folder))) if inbox.folder.strip() else InboxSettings()
+
+
+def _feeds(table: Any, where: str, base: Path) -> FeedSettings:
+    feeds = _section(FeedSettings, table, where, "feeds")
+    _strings(feeds.urls, where, "feeds.urls", "feed URLs or file paths")
+    for key in ("interval_minutes", "timeout_seconds"):
+        if getattr(feeds, key) < 1:
+            raise ConfigError(f"{where}: 'feeds.{key}' must be at least 1")
+    urls = [u if "://" in u else _path(base, u).as_uri() for u in feeds.urls]
+    return dataclasses.replace(feeds, urls=urls)
+
+
+def _notify(table: Any, where: str) -> NotifySettings:
+    if isinstance(table, dict) and "urls" in table:
+        raise ConfigError(f"{where}: 'notify.urls' would put secrets in config.toml; put the apprise URLs, space-separated, in the environment variable named by 'notify.urls_env' (ADVOCATE_NOTIFY_URLS)")
+    notify = _section(NotifySettings, table, where, "notify")
+    _strings(notify.events, where, "notify.events", "event kinds")
+    for kind in notify.events:
+        if kind not in NOTIFY_EVENTS:
+            raise ConfigError(f"{where}: 'notify.events' has unknown event '{kind}'; choose from {', '.join(NOTIFY_EVENTS)}")
+    if not notify.urls_env.strip():
+        raise ConfigError(f"{where}: 'notify.urls_env' must name an environment variable, e.g. \"ADVOCATE_NOTIFY_URLS\"")
+    if notify.digest_time:
+        try:
+            dt.time.fromisoformat(notify.digest_time)
+        except ValueError:
+            raise ConfigError(f"{where}: 'notify.digest_time' must be a time like \"08:00\" or \"\" (no digest), not '{notify.digest_time}'") from None
+    return notify
+
+
+def _strings(values: list, where: str, key: str, what: str) -> None:
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise ConfigError(f"{where}: '{key}' must be a list of {what} (strings), not {values!r}")
 
 
 def _account(name: str, table: Any, where: str, base: Path) -> dict:

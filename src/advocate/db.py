@@ -148,3 +148,21 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 def m002_target_handles_per_network(db: sqlite_utils.Database) -> None:
     # {"mastodon": "@x@example.social", "bluesky": "@x.bsky.social"}; `handle` stays X's.
     db.execute("ALTER TABLE targets ADD COLUMN handles TEXT NOT NULL DEFAULT '{}'")
+
+
+@migrations()
+def m003_confirmation_and_feeds(db: sqlite_utils.Database) -> None:
+    # News saying the person was released flags the case until a human closes or keeps it.
+    db.execute("ALTER TABLE cases ADD COLUMN needs_confirmation INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE cases ADD COLUMN confirmation_reason TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN confirmation_document INTEGER")
+    # Feed entries already handled: 'ingested', 'rejected' (not a UA) or 'failed' (gave up); 'retry' is tried again.
+    db.execute("""
+        CREATE TABLE feed_entries (
+            feed TEXT NOT NULL, entry_id TEXT NOT NULL,
+            link TEXT, title TEXT,
+            status TEXT NOT NULL CHECK (status IN ('ingested', 'rejected', 'retry', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0, error TEXT, document_id INTEGER,
+            first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
+            PRIMARY KEY (feed, entry_id)
+        )""")

@@ -25,6 +25,7 @@ from . import queue
 from .channels.base import OutgoingPost, PublishResult
 from .config import Config
 from .errors import ChannelError
+from .housekeeping import notify_now, run_housekeeping
 from .planner import next_free_time, settings_from
 from .timefmt import from_db, to_db
 
@@ -81,7 +82,8 @@ class Dispatcher:
 
     def tick(self, now: dt.datetime) -> TickResult:
         result = TickResult()
-        result.expired = cases.expire_deadlines(self.db, now)
+        run_housekeeping(self.db, self.config, now, self.pool.environ)  # inbox, feeds, notifications
+        result.expired = cases.expire_deadlines(self.db, now, self.config.daemon.deadline_grace)
         result.moved = self.catch_up(now)
         while not self.should_stop():
             post = queue.claim_next(self.db, now, self.config.accounts)
@@ -92,6 +94,7 @@ class Dispatcher:
             else:
                 result.problems.append(post["id"])
         result.reconciled = self.reconcile(now)
+        notify_now(self.db, self.config, now, self.pool.environ)  # what this tick did, told now
         return result
 
     def _publish(self, post: dict, now: dt.datetime) -> bool:
@@ -184,8 +187,9 @@ class Dispatcher:
                    FROM posts p JOIN cases c ON c.id = p.case_id LEFT JOIN accounts a ON a.name = p.account
                    WHERE p.status = 'scheduled' AND c.status = 'open' AND c.paused = 0
                      AND coalesce(a.paused, 0) = 0 AND p.account IN (SELECT value FROM json_each(?))
-                 UNION ALL SELECT min(deadline_at) FROM cases WHERE status = 'open'
-               )""", [json.dumps(list(self.config.accounts))]))
+                     AND (c.deadline_at IS NULL OR c.deadline_at > coalesce(p.retry_at, p.scheduled_at))
+                 UNION ALL SELECT min(strftime('%Y-%m-%dT%H:%M:%S+00:00', deadline_at, ?)) FROM cases WHERE status = 'open'
+               )""", [json.dumps(list(self.config.accounts)), f"+{int(self.config.daemon.deadline_grace.total_seconds())} seconds"]))
         return from_db(row["t"])
 
 

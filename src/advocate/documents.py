@@ -55,7 +55,20 @@ def ingest_text(db, now: dt.datetime, name: str, document: DocumentText, *, case
     with write(db):
         outcome = _apply(db, now, name, parsed, case_id, overrides or {}, fallback_zone)
         outcome.document_id = _store_document(db, now, name, document, digest, outcome)
+        if outcome.kind == "news" and outcome.case_id is not None:
+            _flag_release(db, now, document.text, outcome)
     return outcome
+
+
+def _flag_release(db, now, text: str, outcome: IngestOutcome) -> None:
+    """News that the person was released flags the case for a human; it never closes it."""
+    from .ingest.release import release_sentence
+
+    case = cases.get_case(db, outcome.case_id)
+    sentence = release_sentence(text, [case["person"], *loads(case["persons"], [])])
+    if sentence and cases.flag_for_confirmation(db, now, case["id"], f"news says released: {sentence[:120]}", outcome.document_id):
+        outcome.notes.append(f"this news says the person was released: stop with 'advocate case close {case['id']} --reason released' "
+                             f"or go on with 'advocate case keep {case['id']}'")
 
 
 def _with_overrides(parsed: ParsedDocument, overrides: dict) -> ParsedDocument:

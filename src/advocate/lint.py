@@ -14,10 +14,10 @@ def _context(case: dict, target, days_left: int, org: str):
     return build_context(case, target, deadline=deadline, days_left=days_left, url=case.get("url"), org=org)
 
 
-def _targets(template, case):
-    primary = [t for t in case["targets"] if not t.get("additional")]
-    if template.mentions_target:
-        return [t for t in primary if t.get("handle")][:1]
+def _targets(template, case, network):
+    from .compose import on_network
+
+    primary = [on_network(t, network) for t in case["targets"] if not t.get("additional")]
     return primary[:1] or [None]
 
 
@@ -38,7 +38,7 @@ def lint_templates(templates: list, cases: list[dict], networks, config) -> tupl
         for template in [*_own_templates(case), *templates]:
             for network in (n for n in networks if template.applies_to(n)):
                 for days_left in _days(template):
-                    for target in _targets(template, case):
+                    for target in _targets(template, case, network):
                         checked += 1
                         try:
                             text = render_fitting(template, _context(case, target, days_left, config.org), network)
@@ -80,7 +80,7 @@ def render_case(templates, case: dict, network: str, config, now: dt.datetime, d
     for template in [*_own_templates(case), *templates]:
         if not template.applies_to(network):
             continue
-        target = next(iter(_targets(template, case)), None)
+        target = next(iter(_targets(template, case, network)), None)
         try:
             text = render_fitting(template, _context(case, target, days_left or 0, config.org), network)
             yield template, text, measure(text, network), None

@@ -55,7 +55,8 @@ def case_json(row: dict, targets: list[dict]) -> dict:
 
 def target_json(row: dict) -> dict:
     keys = ("name", "title", "email", "fax", "handle", "address", "salutation")
-    return {**{k: row[k] for k in keys}, "additional": bool(row["additional"])}
+    # `handle` is the X handle (the UAs print those); `handles` holds other networks'.
+    return {**{k: row[k] for k in keys}, "handles": loads(row.get("handles"), {}), "additional": bool(row["additional"])}
 
 
 # POST's JSON, as SQL expressions over the posts table: SQLite builds the

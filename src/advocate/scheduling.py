@@ -72,6 +72,23 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
     return result
 
 
+def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -> ScheduleResult | None:
+    """Keep a scheduled campaign in step with its case: a new deadline extends
+    or trims the plan; new targets re-write the untouched future posts.
+    A case never scheduled is left for the coordinator's `advocate schedule`."""
+    from .messages.templates import load_templates
+
+    case = case_store.get_case(db, case_id)
+    touched = {"deadline", "targets", "status"} & set(changes)
+    if case["status"] != m.OPEN or not touched or not _has_plan(db, case_id):
+        return None
+    return schedule(db, config, now, load_templates(config.messages), replan="targets" in changes, case_ids=[case_id])
+
+
+def _has_plan(db, case_id: int) -> bool:
+    return db.execute("SELECT 1 FROM posts WHERE case_id = ? AND status != 'cancelled' LIMIT 1", [case_id]).fetchone() is not None
+
+
 def _drop_after_deadline(db, now, case) -> None:
     """A deadline brought forward: pending posts past it can no longer go out."""
     db.execute(

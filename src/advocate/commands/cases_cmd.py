@@ -30,8 +30,14 @@ def case_list(app, status, as_json):
         return echo_json(rows)
     for row in rows:
         row["stopped"] = f"{row['closed_reason']} ({row['closed_at'][:10]})" if row["status"] == "closed" else ("paused" if row["paused"] else "")
+        row["confirm"] = "close or keep?" if row["needs_confirmation"] else ""
     table(rows, [("id", "ID"), ("ua_number", "UA"), ("person", "Person"), ("country", "Country"),
-                 ("status", "Status"), ("deadline", "Deadline"), ("stopped", "Stopped")], wide="person", empty="No cases yet: advocate ingest FILE")
+                 ("status", "Status"), ("deadline", "Deadline"), ("stopped", "Stopped"), ("confirm", "Confirm")],
+          wide="person", empty="No cases yet: advocate ingest FILE")
+    for row in rows:
+        if row["needs_confirmation"]:
+            click.echo(f"case {row['id']}: {row['confirmation_reason']}; "
+                       f"'advocate case close {row['id']} --reason released' or 'advocate case keep {row['id']}'")
 
 
 @case.command("show")
@@ -55,6 +61,8 @@ def case_show(app, case_id, as_json):
                                     "status", "closed_reason", "issued", "deadline", "hashtags", "handles",
                                     "languages", "suggested_message", "url")]
     fields([(k, _with_source(v, data["sources"].get(k))) for k, v in pairs])
+    if data["needs_confirmation"]:
+        click.echo(f"needs confirmation: {data['confirmation_reason']}; 'advocate case close {case_id} --reason released' or 'advocate case keep {case_id}'")
     for target in data["targets"]:
         role = "additional target" if target["additional"] else "target"
         click.echo(f"{role}: " + " | ".join(str(v) for k, v in target.items() if v and k != "additional"))
@@ -73,21 +81,40 @@ def _with_source(value, source):
 
 @case.command("edit")
 @click.argument("case_id", type=int)
-@click.option("--set", "assignments", multiple=True, required=True, metavar="FIELD=VALUE",
+@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
               help="e.g. deadline=2019-06-01, hashtags=#Bilash,#KazakhsInChina; kept over re-ingests.")
+@click.option("--target-handle", "target_handles", multiple=True, metavar="N:NETWORK=@HANDLE",
+              help="A target's handle on a network, e.g. 1:mastodon=@prokuror@mastodon.social (N as in 'case show').")
 @click.pass_obj
-def case_edit(app, case_id, assignments):
-    """Correct fields of a case; the correction survives later updates."""
-    from ..cases import edit_case, parse_assignment
+def case_edit(app, case_id, assignments, target_handles):
+    """Correct fields of a case; the correction survives later updates.
 
+    A new deadline extends or trims the plan, and new target handles
+    re-write the untouched future posts, if the case was scheduled.
+    """
+    from ..cases import edit_case, parse_assignment, set_target_handle
+    from ..errors import InvalidChange
+
+    if not assignments and not target_handles:
+        raise InvalidChange("nothing to change: give --set FIELD=VALUE or --target-handle N:NETWORK=@HANDLE")
     values = dict(parse_assignment(a) for a in assignments)
-    changes = edit_case(app.db(), app.now(), case_id, values)
+    changes = edit_case(app.db(), app.now(), case_id, values) if values else {}
+    for spec in target_handles:
+        name = set_target_handle(app.db(), app.now(), case_id, spec)
+        changes["targets"] = ["", name]
     for key, (old, new) in changes.items():
         click.echo(f"{key}: {old} -> {new}")
     if not changes:
         click.echo("nothing changed")
-    elif "deadline" in changes:
-        click.echo("the deadline changed: run 'advocate schedule' to extend or trim the plan")
+    _refresh_plan(app, case_id, changes)
+
+
+def _refresh_plan(app, case_id: int, changes: dict) -> None:
+    from ..scheduling import refresh
+
+    result = refresh(app.db(), app.config, app.now(), case_id, changes)
+    if result is not None:
+        click.echo(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
 
 
 @case.command("close")
@@ -100,6 +127,19 @@ def case_close(app, case_id, reason):
 
     cancelled = close_case(app.db(), app.now(), case_id, reason)
     click.echo(f"case {case_id} closed; {cancelled} pending posts cancelled")
+
+
+@case.command("keep")
+@click.argument("case_id", type=int)
+@click.pass_obj
+def case_keep(app, case_id):
+    """Keep a case flagged by news (e.g. of a release) open: clears the flag, the campaign goes on."""
+    from ..cases import keep_case
+
+    if keep_case(app.db(), app.now(), case_id):
+        click.echo(f"case {case_id} kept open; its campaign goes on")
+    else:
+        click.echo(f"case {case_id} was not waiting for confirmation; nothing changed")
 
 
 @case.command("pause")

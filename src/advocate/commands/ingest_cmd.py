@@ -40,12 +40,23 @@ def ingest(app, files, case_id, assignments, as_json):
     for name, document in documents:
         outcome = ingest_text(db, now, name, document, case_id=case_id, overrides=overrides,
                               fallback_zone=app.config.posting.timezone)
+        if outcome.action == "updated":
+            _refresh(app, outcome)
         case = case_json(db, outcome.case_id) if outcome.case_id else None
         results.append({"file": name, "kind": outcome.kind, "action": outcome.action, "case": case})
         if not as_json:
             _report(outcome, case)
     if as_json:
         echo_json(results)
+
+
+def _refresh(app, outcome) -> None:
+    """An update that moves the deadline or changes targets re-plans a scheduled campaign."""
+    from ..scheduling import refresh
+
+    result = refresh(app.db(), app.config, app.now(), outcome.case_id, outcome.changes)
+    if result is not None:
+        outcome.notes.append(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
 
 
 def _read(name: str, read_document):

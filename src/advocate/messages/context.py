@@ -25,7 +25,9 @@ TEMPLATE_VARIABLES: list[tuple[str, str]] = [
     ("case.languages", "Languages the UA prefers for addressing the target"),
     ("target.name", "Name of the official addressed (target may be none: test {% if target %})"),
     ("target.title", "Their title, e.g. 'Prosecutor General'"),
-    ("target.handle", "Their @handle or none; only in templates with mentions_target = true"),
+    ("target.handle", "Their @handle on the post's network, or none; only in templates with mentions_target = true"),
+    ("target.mention", "Their @handle on the post's network, or their name where they have none there; "
+                       "only in templates with mentions_target = true"),
     ("deadline", "The action deadline (a date) or none"),
     ("days_left", "Whole days until the deadline: 0 on its last day; none without a deadline"),
     ("url", "Link to the UA or none"),
@@ -97,10 +99,12 @@ def _target_vars(target: dict | None) -> dict | None:
     if target is None:
         return None
     handle = target.get("handle")
+    handle = _with_sigil(handle, "@") if handle else None
     return {
         "name": target.get("name"),
         "title": target.get("title"),
-        "handle": _with_sigil(handle, "@") if handle else None,
+        "handle": handle,
+        "mention": handle or target.get("title") or target.get("name"),
     }
 
 

@@ -22,7 +22,7 @@ _WINDOW_KEYS = {"days_before_deadline_min", "days_before_deadline_max"}
 _FENCE = "+++"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _KEEP_USE = re.compile(r"\bkeep\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*['\"]([^'\"]+)['\"]\s*\])")
-_TARGET_HANDLE = re.compile(r"\btarget\s*(?:\.\s*handle\b|\[\s*['\"]handle['\"])")
+_TARGET_HANDLE = re.compile(r"\btarget\s*(?:\.\s*(?:handle|mention)\b|\[\s*['\"](?:handle|mention)['\"])")
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
@@ -124,7 +124,7 @@ def check_body(template: MessageTemplate) -> None:
     if unused:
         raise TemplateError(f"{template.path}: key 'optional' lists {unused[0]!r} but the body has no keep.{unused[0]}")
     if _TARGET_HANDLE.search(template.body) and not template.mentions_target:
-        raise TemplateError(f"{template.path}: uses target.handle - set mentions_target = true")
+        raise TemplateError(f"{template.path}: uses target.handle or target.mention - set mentions_target = true")
 
 
 def template_from_suggestion(message: str, language: str = "en") -> MessageTemplate:
@@ -132,13 +132,15 @@ def template_from_suggestion(message: str, language: str = "en") -> MessageTempl
 
     The text is used literally: any '{{', '{%' or '{#' in it is escaped, so
     it renders exactly as written. An @handle in it is kept, and marks the
-    template as one that mentions (so it goes through review).
+    template as one that mentions (so it goes through review). UAs write
+    these for Twitter/X: on Mastodon or Bluesky the same @handle would name
+    someone else, so the template is for X alone.
     """
     from .entities import extract_mentions
 
     body = _JINJA_OPEN.sub('{{ "{" }}', message.strip())
     return MessageTemplate(
-        name="suggested", language=language, kind="appeal", networks=NETWORKS,
+        name="suggested", language=language, kind="appeal", networks=("x",),
         weight=2, days_before_deadline_min=None, days_before_deadline_max=None,
         mentions_target=bool(extract_mentions(message)), optional=(),
         body=body, path="<case suggestion>",

@@ -1,0 +1,58 @@
+"""What the daemon does each tick besides posting: the inbox, the feeds when due, notifications.
+
+Each step is logged and retried at the next tick when it fails, never
+fatal: a broken feed or an unreachable notification service must not
+stop the campaigns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from . import feeds, notify
+from .config import Config
+from .watch import InboxResult, scan_inbox
+
+logger = logging.getLogger("advocate")
+
+
+@dataclass
+class HousekeepingResult:
+    inbox: InboxResult | None = None
+    feeds: feeds.FeedResult | None = None
+    notified: int = 0
+    digest: bool = False
+    errors: list[str] = field(default_factory=list)
+
+
+def run_housekeeping(db, config: Config, now: dt.datetime, environ: Mapping[str, str]) -> HousekeepingResult:
+    """Inbox, feeds when due, then tell the coordinator what happened."""
+    result = HousekeepingResult()
+    _step(result, "notifications", notify.start, db, config, environ)
+    if config.inbox.folder:
+        result.inbox = _step(result, "inbox", scan_inbox, db, Path(config.inbox.folder), now, config)
+    if feeds.feeds_due(db, config, now):
+        result.feeds = _step(result, "feeds", feeds.poll_feeds, db, config, now)
+    result.notified = notify_now(db, config, now, environ, result)
+    return result
+
+
+def notify_now(db, config: Config, now: dt.datetime, environ: Mapping[str, str], result: HousekeepingResult | None = None) -> int:
+    """Tell the new events (and the digest when due); also called at the end of a tick."""
+    result = result or HousekeepingResult()
+    told = _step(result, "notifications", notify.notify_new_events, db, config, now, environ) or 0
+    result.digest = bool(_step(result, "digest", notify.send_digest, db, config, now, environ))
+    return told
+
+
+def _step(result: HousekeepingResult, what: str, func, *args):
+    try:
+        return func(*args)
+    except Exception as exc:  # logged, retried next tick, never fatal
+        logger.exception("%s failed; trying again at the next tick", what)
+        result.errors.append(f"{what}: {exc}")
+        return None
