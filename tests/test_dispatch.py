@@ -361,3 +361,15 @@ def test_missed_posts_of_a_case_without_deadline_are_moved_too(campaign, fake, c
     result = tick(campaign, clock, NOW)
     assert result.moved == [post_id]
     assert post(campaign.db, post_id)["status"] in ("scheduled", "sent")
+
+
+def test_claim_and_wake_up_walk_the_due_index_not_the_whole_queue(campaign):
+    # At 100,000 queued posts a full sort took 34 ms (claim) and 64 ms (wake-up) every poll.
+    from advocate.dispatch import NEXT_DUE_SQL
+    from advocate.queue import CLAIM_SQL
+
+    claim_plan = campaign.db.execute("EXPLAIN QUERY PLAN " + CLAIM_SQL, {"now": "x", "accounts": "[]"}).fetchall()
+    wake_plan = campaign.db.execute("EXPLAIN QUERY PLAN " + NEXT_DUE_SQL, ["org_x"]).fetchall()
+    for plan in (claim_plan, wake_plan):
+        details = " ".join(row[3] for row in plan)
+        assert "posts_due_at" in details and "TEMP B-TREE" not in details

@@ -13,7 +13,6 @@ at any point:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
@@ -180,17 +179,31 @@ class Dispatcher:
         return found
 
     def next_wake(self, now: dt.datetime) -> dt.datetime | None:
-        """The next moment something is due: a post (after its account's rate-limit reset), a deadline."""
-        row = next(self.db.query(
-            """SELECT min(t) AS t FROM (
-                 SELECT min(max(coalesce(p.retry_at, p.scheduled_at), coalesce(a.blocked_until, ''))) AS t
-                   FROM posts p JOIN cases c ON c.id = p.case_id LEFT JOIN accounts a ON a.name = p.account
-                   WHERE p.status = 'scheduled' AND c.status = 'open' AND c.paused = 0
-                     AND coalesce(a.paused, 0) = 0 AND p.account IN (SELECT value FROM json_each(?))
-                     AND (c.deadline_at IS NULL OR c.deadline_at > coalesce(p.retry_at, p.scheduled_at))
-                 UNION ALL SELECT min(strftime('%Y-%m-%dT%H:%M:%S+00:00', deadline_at, ?)) FROM cases WHERE status = 'open'
-               )""", [json.dumps(list(self.config.accounts)), f"+{int(self.config.daemon.deadline_grace.total_seconds())} seconds"]))
-        return from_db(row["t"])
+        """The next moment something is due: a post (after its account's rate-limit reset), a deadline (plus grace)."""
+        blocked = {row["name"]: row for row in self.db.query("SELECT * FROM accounts")}
+        times = []
+        for account in self.config.accounts:
+            state = blocked.get(account, {})
+            if state.get("paused"):
+                continue
+            due = self.db.execute(NEXT_DUE_SQL, [account]).fetchone()
+            if due:
+                times.append(max(due[0], state.get("blocked_until") or ""))
+        grace = f"+{int(self.config.daemon.deadline_grace.total_seconds())} seconds"
+        deadline = self.db.execute(
+            "SELECT min(strftime('%Y-%m-%dT%H:%M:%S+00:00', deadline_at, ?)) FROM cases WHERE status = 'open'", [grace]).fetchone()[0]
+        times += [deadline] if deadline else []
+        return from_db(min(times)) if times else None
+
+
+# The first post of an account that can still go out, walking the due index in order.
+NEXT_DUE_SQL = """
+SELECT coalesce(p.retry_at, p.scheduled_at) FROM posts p INDEXED BY posts_due_at
+JOIN cases c ON c.id = p.case_id
+WHERE p.status = 'scheduled' AND p.account = ? AND c.status = 'open' AND c.paused = 0
+  AND (c.deadline_at IS NULL OR c.deadline_at > coalesce(p.retry_at, p.scheduled_at))
+ORDER BY coalesce(p.retry_at, p.scheduled_at), p.id LIMIT 1
+"""
 
 
 def backoff(attempts: int) -> dt.timedelta:

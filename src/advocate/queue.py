@@ -184,7 +184,7 @@ def cancel_pending_for_case(db, case_id: int, now: dt.datetime, reason: str) -> 
 CLAIM_SQL = """
 UPDATE posts SET status = 'sending', claimed_at = :now, attempts = attempts + 1, updated_at = :now
 WHERE status = 'scheduled' AND id = (
-    SELECT p.id FROM posts p
+    SELECT p.id FROM posts p INDEXED BY posts_due_at
     JOIN cases c ON c.id = p.case_id
     LEFT JOIN accounts a ON a.name = p.account
     WHERE p.status = 'scheduled'
