@@ -260,3 +260,40 @@ def test_one_daemon_per_database_status_shows_it_and_the_cli_is_never_locked_out
     assert {p["status"] for p in posts if p["id"] in ids["a"] + ids["drafts"]} == {"sent"}
     assert {p["status"] for p in posts if p["id"] in ids["later"]} == {"cancelled"}
     assert "database is locked" not in daemons.logs()
+
+
+# --- operation under systemd ----------------------------------------------------------
+
+
+def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign, fake):
+    import socket
+
+    config_path, daemons = campaign
+    address = str(config_path.parent / "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(address)
+    listener.settimeout(10)
+    env = subprocess_env(NOTIFY_SOCKET=address)
+    log = config_path.parent / "daemon-systemd.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(daemon_command(config_path), env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        heard = [listener.recv(256).decode() for _ in range(2)]
+        assert heard[0] == "READY=1"
+        assert heard[1] == "WATCHDOG=1"
+
+        config_path.write_text(config_path.read_text().replace("[posting]", "[posting]\nmax_hashtags_typo = 1"))
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "config not reloaded" in log.read_text(), 10, "the broken config to be refused")
+        assert proc.poll() is None  # a bad config keeps the old one running
+
+        config_path.write_text(config_path.read_text().replace("max_hashtags_typo = 1", "last_call_days = 3"))
+        proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: "config reloaded" in log.read_text().replace("config not reloaded", ""), 10, "the reload")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        listener.close()
+    assert "Traceback" not in log.read_text()
