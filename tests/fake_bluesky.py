@@ -16,15 +16,13 @@ Errors have XRPC's shape: {"error": "InvalidRecord", "message": "..."}.
 from __future__ import annotations
 
 import base64
-import collections
 import datetime as dt
 import json
 import secrets
 import time
 
-from fake_mastodon import FakeServer, Reply, Seen
+from fake_server import FakeServer, Reply, Seen, iso_z
 
-UTC = dt.timezone.utc
 TEST_HANDLE = "advocate-test.bsky.social"
 TEST_DID = "did:plc:advocatetest000000000000"
 TEST_PASSWORD = "SECRET-abcd-efgh-ijkl-mnop"
@@ -65,7 +63,6 @@ class FakeBluesky(FakeServer):
         self.handle, self.did, self.password = handle, TEST_DID, password
         self.known_handles = dict(KNOWN_HANDLES if known_handles is None else known_handles)
         self.tokens: set[str] = set()  # access tokens this fake still accepts
-        self.create_counts: collections.Counter[str] = collections.Counter()
         self.records: list[dict] = []  # records as created, oldest first (with "uri")
         self.reposts: list[dict] = []  # other people's posts this account reposted
         self._seq = 0
@@ -73,11 +70,8 @@ class FakeBluesky(FakeServer):
     def route(self, method: str, path: str) -> str:
         return _ROUTES.get((method, path.removeprefix("/xrpc/")), "unknown")
 
-    def answer(self, seen: Seen) -> Reply:
-        if seen.route == "create":  # every attempt counts, answered or not
-            with self._lock:
-                self.create_counts[seen.body.get("record", {}).get("text", "")] += 1
-        return super().answer(seen)
+    def post_text(self, body: dict) -> str | None:
+        return body.get("record", {}).get("text")
 
     def refuse(self, seen: Seen) -> Reply | None:
         if seen.route in ("login", "resolve"):
@@ -131,13 +125,10 @@ class FakeBluesky(FakeServer):
                                  "indexedAt": record.get("createdAt")})
         return 200, {"uri": uri, "cid": self.records[-1]["cid"], "validationStatus": "valid"}, {}
 
-    def lose(self, seen: Seen) -> None:
-        self.default(seen)
-
     def repost(self, text: str, by_handle: str = "someone.bsky.social") -> None:
         """Put someone else's post, reposted, in this account's author feed."""
         did = self.known_handles.get(by_handle, "did:plc:other")
-        record = {"text": text, "createdAt": _iso(self.clock())}
+        record = {"text": text, "createdAt": iso_z(self.clock())}
         with self._lock:
             self.reposts.append({"uri": f"at://{did}/app.bsky.feed.post/{self._tid()}", "cid": "bafyreiother",
                                  "record": record, "indexedAt": record["createdAt"],
@@ -146,7 +137,7 @@ class FakeBluesky(FakeServer):
     def _feed(self, seen: Seen):
         limit = int(seen.query.get("limit", ["50"])[0])
         reason = {"$type": "app.bsky.feed.defs#reasonRepost", "by": self._author(),
-                  "indexedAt": _iso(self.clock())}
+                  "indexedAt": iso_z(self.clock())}
         with self._lock:
             items = [{"post": self._view(r)} for r in reversed(self.records)]
             items += [{"post": self._view(r), "reason": reason} for r in reversed(self.reposts)]
@@ -177,7 +168,3 @@ def _jwt(did: str, scope: str, hours: int) -> str:
     payload = {"scope": scope, "sub": did, "iat": int(time.time()), "exp": int(time.time()) + hours * 3600,
                "jti": secrets.token_hex(8)}
     return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(payload)}.{part({'sig': 'fake'})}"
-
-
-def _iso(when: dt.datetime) -> str:
-    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

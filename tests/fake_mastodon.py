@@ -2,7 +2,7 @@
 
     with FakeMastodon(clock=lambda: NOW) as fake:
         channel = MastodonChannel("org_m", TEST_TOKEN, base_url=fake.base_url, timeout=0.5)
-        fake.script(Reply.error(503), Reply.hang(create=True))
+        fake.script(error(503), Reply.hang(create=True))
         ...
         assert fake.create_counts["text"] == 2 and fake.posted_count("text") == 1
 
@@ -11,208 +11,18 @@ GET /api/v1/accounts/:id/statuses and GET /api/v1/instance. Like Mastodon,
 a repeated Idempotency-Key answers the status it already made; status ids
 are snowflakes (milliseconds << 16) so since_id given as a date works; and
 content comes back as HTML, mentions shortened to @user.
-
-FakeServer and Reply are shared with fake_bluesky.py.
 """
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import html
-import json
 import re
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
 
-UTC = dt.timezone.utc
+from fake_server import UTC, FakeServer, Reply, Seen, iso_z
+
 TEST_TOKEN = "SECRET-mastodon-token-do-not-leak"
 TEST_ENV = {"ADVOCATE_MASTODON_ACCESS_TOKEN": TEST_TOKEN}
-
-
-@dataclass
-class Reply:
-    """What a fake does with one request.
-
-    kind: "default" (what the network would do), "status" (answer `status`
-    with `body`/`headers`), "hang" (answer nothing until the fake stops),
-    "drop" (close the connection without an answer).
-    create: for hang/drop, make the post first: the answer was lost.
-    """
-
-    kind: str = "default"
-    status: int = 200
-    body: dict | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    create: bool = False
-
-    @classmethod
-    def ok(cls) -> Reply:
-        return cls("default")
-
-    @classmethod
-    def status_of(cls, status: int, body: dict, headers: dict | None = None) -> Reply:
-        return cls("status", status, body, dict(headers or {}))
-
-    @classmethod
-    def hang(cls, create: bool = False) -> Reply:
-        return cls("hang", create=create)
-
-    @classmethod
-    def drop(cls, create: bool = False) -> Reply:
-        return cls("drop", create=create)
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One request as the fake received it."""
-
-    method: str
-    path: str
-    route: str
-    headers: dict[str, str]
-    body: dict
-    query: dict[str, list[str]]
-
-
-class FakeServer:
-    """A ThreadingHTTPServer on 127.0.0.1 with scripted replies per route.
-
-    Subclasses name routes (`route`), check credentials (`refuse`), answer
-    by default (`default`) and make a post whose answer is lost (`lose`).
-    """
-
-    def __init__(self, *, clock: Callable[[], dt.datetime], hang_seconds: float = 60.0):
-        self.clock = clock
-        self.hang_seconds = hang_seconds
-        self.port = 0
-        self.requests: list[Seen] = []
-        self._scripts: dict[str, collections.deque[Reply]] = collections.defaultdict(collections.deque)
-        self._lock = threading.RLock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-
-    # --- to override ---
-
-    def route(self, method: str, path: str) -> str:
-        raise NotImplementedError
-
-    def refuse(self, seen: Seen) -> Reply | None:
-        """A reply when the credentials are wrong, else None."""
-        return None
-
-    def default(self, seen: Seen) -> tuple[int, dict, dict]:
-        raise NotImplementedError
-
-    def lose(self, seen: Seen) -> None:
-        """Do what `default` would, for a hang or drop with create=True."""
-        self.default(seen)
-
-    # --- lifecycle ---
-
-    def start(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        # A short poll interval keeps stop() (and so each test) fast.
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # releases hanging requests
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    # --- scripting and inspection ---
-
-    def script(self, *replies: Reply, route: str = "create") -> None:
-        """Queue replies for the next requests on a route."""
-        with self._lock:
-            self._scripts[route].extend(replies)
-
-    def seen(self, route: str) -> list[Seen]:
-        with self._lock:
-            return [r for r in self.requests if r.route == route]
-
-    def answer(self, seen: Seen) -> Reply:
-        with self._lock:
-            self.requests.append(seen)
-            script = self._scripts[seen.route]
-            reply = script.popleft() if script else None
-        return reply or self.refuse(seen) or Reply.ok()
-
-
-def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self._serve()
-
-        def do_GET(self):
-            self._serve()
-
-        def log_message(self, *args):  # keep test output quiet
-            pass
-
-        def _serve(self):
-            parts = urlsplit(self.path)
-            seen = Seen(self.command, parts.path, fake.route(self.command, parts.path),
-                        {k.lower(): v for k, v in self.headers.items()}, self._read_body(),
-                        parse_qs(parts.query))
-            reply = fake.answer(seen)
-            if reply.kind in ("hang", "drop"):
-                if reply.create:
-                    fake.lose(seen)
-                if reply.kind == "hang":
-                    fake._stopping.wait(fake.hang_seconds)
-                self.close_connection = True  # no answer at all
-            elif reply.kind == "status":
-                self._send(reply.status, reply.body, reply.headers)
-            else:
-                self._send(*fake.default(seen))
-
-        def _read_body(self) -> dict:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode() if length else ""
-            if "json" in (self.headers.get("Content-Type") or ""):
-                try:
-                    value = json.loads(raw) if raw else {}
-                except ValueError:
-                    return {}
-                return value if isinstance(value, dict) else {}
-            return {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
-
-        def _send(self, status: int, body: dict | list | None, headers: dict | None = None):
-            data = json.dumps(body if body is not None else {}).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, str(value))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up first
-
-    return Handler
-
-
-# --- Mastodon ------------------------------------------------------------------------
 
 
 def error(status: int, message: str | None = None, headers: dict | None = None) -> Reply:
@@ -245,7 +55,6 @@ class FakeMastodon(FakeServer):
         self.token = token  # None accepts any
         self.username, self.account_id = username, "109000000000000001"
         self.max_chars = max_chars
-        self.create_counts: collections.Counter[str] = collections.Counter()
         self.statuses: list[dict] = []  # created, oldest first
         self.by_key: dict[str, dict] = {}  # Idempotency-Key -> status
         self._seq = 0
@@ -256,18 +65,15 @@ class FakeMastodon(FakeServer):
                 return name
         return "unknown"
 
+    def post_text(self, body: dict) -> str | None:
+        return body.get("status")
+
     def refuse(self, seen: Seen) -> Reply | None:
         if seen.route == "instance" or self.token is None:
             return None
         if seen.headers.get("authorization") != f"Bearer {self.token}":
             return error(401)
         return None
-
-    def answer(self, seen: Seen) -> Reply:
-        if seen.route == "create":  # every attempt counts, answered or not
-            with self._lock:
-                self.create_counts[seen.body.get("status", "")] += 1
-        return super().answer(seen)
 
     def posted_count(self, text: str) -> int:
         with self._lock:
@@ -303,7 +109,7 @@ class FakeMastodon(FakeServer):
         status_id = str((int(now.timestamp() * 1000) << 16) + self._seq)
         content, mentions = render_html(text, f"127.0.0.1:{self.port}")
         return {
-            "id": status_id, "created_at": _iso(now), "visibility": visibility,
+            "id": status_id, "created_at": iso_z(now), "visibility": visibility,
             "url": f"{self.base_url}/@{self.username}/{status_id}",
             "uri": f"{self.base_url}/users/{self.username}/statuses/{status_id}",
             "content": content, "mentions": mentions, "tags": [], "emojis": [],
@@ -367,7 +173,3 @@ def _entity(match: re.Match, local_host: str, mentions: list[dict]) -> str:
     mentions.append({"id": str(len(mentions) + 1), "username": user, "acct": token[1:], "url": url})
     return (f'<span class="h-card" translate="no"><a href="{url}" class="u-url mention">'
             f'@<span>{html.escape(user)}</span></a></span>')
-
-
-def _iso(when: dt.datetime) -> str:
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"

@@ -24,7 +24,6 @@ really sent.
 from __future__ import annotations
 
 import argparse
-import collections
 import datetime as dt
 import html
 import json
@@ -33,12 +32,12 @@ import re
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-UTC = dt.timezone.utc
+import fake_server
+from fake_server import FakeServer, Seen, iso_z
+
 DUPLICATE = "You are not allowed to create a Tweet with duplicate content."
 TEST_CREDENTIALS = {
     "api_key": "fake-consumer-key",
@@ -56,39 +55,15 @@ _TITLES = {400: "Invalid Request", 401: "Unauthorized", 403: "Forbidden", 404: "
            429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
-@dataclass
-class Reply:
-    """What the fake does with one request.
-
-    kind: "default" (what X would do: create, or 403 duplicate), "status"
-    (answer `status` with `body`/`headers`), "hang" (answer nothing until
-    the fake stops), "drop" (close the connection without an answer).
-    create: for hang/drop, record the post first: X got it, the answer was lost.
-    """
-
-    kind: str = "default"
-    status: int = 200
-    body: dict | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    create: bool = False
-
-    @classmethod
-    def ok(cls) -> Reply:
-        return cls("default")
+class Reply(fake_server.Reply):
+    """fake_server.Reply, with X's error bodies; kind "default" creates the
+    post, or answers 403 duplicate as X does."""
 
     @classmethod
     def error(cls, status: int, detail: str | None = None, headers: dict | None = None) -> Reply:
         title = _TITLES.get(status, "Error")
         body = {"title": title, "detail": detail or title, "type": "about:blank", "status": status}
-        return cls("status", status, body, dict(headers or {}))
-
-    @classmethod
-    def hang(cls, create: bool = False) -> Reply:
-        return cls("hang", create=create)
-
-    @classmethod
-    def drop(cls, create: bool = False) -> Reply:
-        return cls("drop", create=create)
+        return cls.status_of(status, body, headers)
 
     @classmethod
     def from_spec(cls, spec: str) -> Reply:
@@ -99,119 +74,68 @@ class Reply:
         return cls.ok() if kind == "ok" else cls.error(int(kind))
 
 
-@dataclass(frozen=True)
-class Seen:
-    """One request as the fake received it."""
-
-    method: str
-    path: str
-    host: str
-    route: str
-    text: str | None = None
-
-
-class FakeX:
+class FakeX(FakeServer):
     def __init__(
         self,
         *,
-        port: int = 0,
         state_file: Path | None = None,
         credentials: dict[str, str] | None = TEST_CREDENTIALS,
         user_id: str = "1000",
         username: str = "advocate_test",
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(UTC),
-        hang_seconds: float = 60.0,
+        **kwargs,
     ):
-        self.port = port
+        super().__init__(**kwargs)
         self.state_file = Path(state_file) if state_file else None
         self.credentials = credentials
         self.user_id, self.username = user_id, username
-        self.clock = clock
-        self.hang_seconds = hang_seconds
+        # Asked for a reply when no script is left (e.g. to pause a create).
         self.handler: Callable[[Seen], Reply | None] | None = None
-        self.requests: list[Seen] = []
-        self.create_counts: collections.Counter[str] = collections.Counter()
         self.posts: list[dict] = []  # created posts, oldest first
-        self._scripts: dict[str, collections.deque[Reply]] = collections.defaultdict(collections.deque)
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self._next_id = 1_900_000_000_000_000_000
         self._load_state()
 
-    # --- lifecycle ---
-
-    def start(self) -> FakeX:
-        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _handler_for(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        # A short poll interval keeps stop() (and so each test) fast.
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-        )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()  # releases hanging requests
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> FakeX:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    # --- scripting and inspection ---
-
-    def script(self, *replies: Reply, route: str = "create") -> None:
-        """Queue replies for the next requests on a route: create, me or timeline."""
-        with self._lock:
-            self._scripts[route].extend(replies)
+    # --- inspection ---
 
     def posted_count(self, text: str) -> int:
         with self._lock:
             return sum(1 for post in self.posts if post["text"] == text)
 
-    def seen(self, route: str) -> list[Seen]:
-        with self._lock:
-            return [r for r in self.requests if r.route == route]
+    # --- what FakeServer asks (called from handler threads) ---
 
-    # --- deciding an answer (called from handler threads) ---
+    def route(self, method: str, path: str) -> str:
+        if method == "POST" and path == "/2/tweets":
+            return "create"
+        if method == "GET" and path == "/2/users/me":
+            return "me"
+        if method == "GET" and re.fullmatch(r"/2/users/[^/]+/tweets", path):
+            return "timeline"
+        return "unknown"
 
-    def answer(self, seen: Seen, signature_ok: bool) -> Reply:
-        with self._lock:
-            self.requests.append(seen)
-            if seen.route == "create":
-                self.create_counts[seen.text] += 1
-            if not signature_ok:
-                return Reply.error(401)
-            script = self._scripts[seen.route]
-            reply = script.popleft() if script else None
+    def post_text(self, body: dict) -> str | None:
+        return body.get("text")
+
+    def refuse(self, seen: Seen) -> Reply | None:
+        return None if _signature_ok(self.credentials, seen) else Reply.error(401)
+
+    def reply_to(self, seen: Seen) -> Reply:
+        # A bad signature is refused before any script is used up.
+        reply = self.refuse(seen) or self.scripted(seen)
         if reply is None and self.handler is not None:
             reply = self.handler(seen)
         return reply or Reply.ok()
 
-    def default_body(self, seen: Seen, query: dict) -> tuple[int, dict]:
+    def default(self, seen: Seen) -> tuple[int, dict, dict]:
         if seen.route == "create":
-            return self._create(seen.text, status=201)
+            return *self._create(seen.text, status=201), {}
         if seen.route == "me":
-            return 200, {"data": {"id": self.user_id, "name": "Advocate Test", "username": self.username}}
+            return 200, {"data": {"id": self.user_id, "name": "Advocate Test", "username": self.username}}, {}
         if seen.route == "timeline":
-            return 200, self._timeline(query)
-        return 404, Reply.error(404).body
+            return 200, self._timeline(seen.query), {}
+        return 404, Reply.error(404).body, {}
 
-    def record_lost_create(self, text: str, kind: str) -> None:
-        """A hang or drop with create=True: the post exists, the answer is lost."""
-        self._create(text, status=kind)
+    def lose(self, seen: Seen, kind: str) -> None:
+        if seen.route == "create":  # the post exists, the answer is lost
+            self._create(seen.text, status=kind)
 
     def _create(self, text: str, status) -> tuple[int, dict]:
         with self._lock:
@@ -219,7 +143,7 @@ class FakeX:
                 self._append_state({"text": text, "status": 403, "created": False})
                 return 403, Reply.error(403, DUPLICATE).body
             self._next_id += 1
-            post = {"id": str(self._next_id), "text": text, "created_at": _iso(self.clock())}
+            post = {"id": str(self._next_id), "text": text, "created_at": iso_z(self.clock())}
             self.posts.append(post)
             self._append_state({**post, "status": status, "created": True})
         return 201, {"data": {"id": post["id"], "text": text, "edit_history_tweet_ids": [post["id"]]}}
@@ -228,7 +152,7 @@ class FakeX:
         since = query.get("start_time", [None])[0]
         limit = int(query.get("max_results", ["10"])[0])
         with self._lock:
-            posts = [p for p in reversed(self.posts) if since is None or p["created_at"] >= _iso(_parse_z(since))]
+            posts = [p for p in reversed(self.posts) if since is None or p["created_at"] >= iso_z(_parse_z(since))]
         posts = posts[:limit]
         if not posts:
             return {"meta": {"result_count": 0}}
@@ -243,7 +167,7 @@ class FakeX:
     def _append_state(self, line: dict) -> None:
         if self.state_file is None:
             return
-        line = {**line, "received_at": _iso(self.clock())}
+        line = {**line, "received_at": iso_z(self.clock())}
         with self.state_file.open("a", encoding="utf-8") as f:
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
             f.flush()
@@ -263,87 +187,21 @@ class FakeX:
                 self._next_id = max(self._next_id, int(line["id"]))
 
 
-def _handler_for(fake: FakeX) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            self._serve()
-
-        def do_GET(self):
-            self._serve()
-
-        def log_message(self, *args):  # keep test output quiet
-            pass
-
-        def _serve(self):
-            parts = urlsplit(self.path)
-            body = self._read_json()
-            seen = Seen(self.command, parts.path, self.headers.get("Host", ""),
-                        _route(self.command, parts.path), body.get("text"))
-            reply = fake.answer(seen, _signature_ok(fake.credentials, self))
-            if reply.kind in ("hang", "drop"):
-                self._lose(reply, seen)
-            elif reply.kind == "status":
-                self._send(reply.status, reply.body, reply.headers)
-            else:
-                self._send(*fake.default_body(seen, parse_qs(parts.query)))
-
-        def _lose(self, reply: Reply, seen: Seen):
-            if reply.create and seen.route == "create":
-                fake.record_lost_create(seen.text, reply.kind)
-            if reply.kind == "hang":
-                fake._stopping.wait(fake.hang_seconds)
-            self.close_connection = True  # no answer at all
-
-        def _read_json(self) -> dict:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                value = json.loads(raw) if raw else {}
-            except ValueError:
-                return {}
-            return value if isinstance(value, dict) else {}
-
-        def _send(self, status: int, body: dict | None, headers: dict | None = None):
-            data = json.dumps(body or {}).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, str(value))
-                self.end_headers()
-                self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up first
-
-    return Handler
-
-
-def _route(method: str, path: str) -> str:
-    if method == "POST" and path == "/2/tweets":
-        return "create"
-    if method == "GET" and path == "/2/users/me":
-        return "me"
-    if method == "GET" and re.fullmatch(r"/2/users/[^/]+/tweets", path):
-        return "timeline"
-    return "unknown"
-
-
-def _signature_ok(credentials: dict | None, request: BaseHTTPRequestHandler) -> bool:
+def _signature_ok(credentials: dict | None, seen: Seen) -> bool:
     """Verify the OAuth 1.0a HMAC-SHA1 signature over the URL as received."""
     if credentials is None:
         return True
     from oauthlib.common import Request
     from oauthlib.oauth1.rfc5849 import signature, utils
 
-    header = request.headers.get("Authorization", "")
+    header = seen.headers.get("authorization", "")
     if not header.startswith("OAuth "):
         return False
     oauth = dict(utils.parse_authorization_header(header))
-    uri = f"http://{request.headers.get('Host')}{request.path}"
-    checked = Request(uri, http_method=request.command)
+    uri = f"http://{seen.headers.get('host')}{seen.target}"
+    checked = Request(uri, http_method=seen.method)
     checked.params = signature.collect_parameters(
-        uri_query=urlsplit(request.path).query, headers={"Authorization": header}
+        uri_query=urlsplit(seen.target).query, headers={"Authorization": header}
     )
     checked.signature = utils.unescape(oauth.get("oauth_signature", ""))
     return (
@@ -351,11 +209,6 @@ def _signature_ok(credentials: dict | None, request: BaseHTTPRequestHandler) -> 
         and oauth.get("oauth_token") == credentials["access_token"]
         and signature.verify_hmac_sha1(checked, credentials["api_secret"], credentials["access_secret"])
     )
-
-
-def _iso(when: dt.datetime) -> str:
-    """X's timestamp format: 2026-01-01T09:00:00.000Z"""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def _parse_z(text: str) -> dt.datetime:

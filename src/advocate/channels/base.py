@@ -1,9 +1,10 @@
-"""What every channel (X, dry-run, later Mastodon and Bluesky) promises.
+"""What every channel (X, Mastodon, Bluesky, dry-run) promises.
 
 A channel only publishes and reports what happened; the dispatcher records
 it. `publish` never raises for a network or API outcome: it classifies it
 into one of OUTCOMES so the dispatcher can decide without knowing the
-network.
+network. The helpers at the end build those results the same way for
+every network.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ChannelError
+from .settings import AccountConfig
+
+UTC = dt.timezone.utc
+RETRY_BACKOFF = dt.timedelta(minutes=1)  # a default; the dispatcher may back off further
+RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # X's shortest window, for a 429 with no reset time
+RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
 
 SENT = "sent"
 RETRY = "retry"  # nothing was posted; try again at retry_at
@@ -57,6 +63,7 @@ class RemotePost:
 
 class Channel(ABC):
     network: str
+    settings_keys: set[str] = {"type"}  # the keys its config table may hold
 
     @classmethod
     def from_settings(
@@ -66,7 +73,14 @@ class Channel(ABC):
         environ: Mapping[str, str],
         base_dir: Path | None = None,
     ) -> Channel:
-        """Build from the account's config table; ChannelError names what is wrong.
+        """Build from the account's config table; ChannelError names what is wrong."""
+        config = AccountConfig(account, settings, environ, base_dir)
+        config.check_keys(cls.settings_keys)
+        return cls.from_config(config)
+
+    @classmethod
+    def from_config(cls, config: AccountConfig) -> Channel:
+        """Build from a table whose keys are all among settings_keys.
 
         Not abstract, so a test double needs only publish and recent_posts.
         """
@@ -84,11 +98,37 @@ class Channel(ABC):
         """Release connections or files; safe to call twice."""
 
 
-def check_settings(account: str, settings: Mapping, allowed: set[str]) -> None:
-    """Refuse unknown keys: a typo must not silently fall back to a default."""
-    unknown = sorted(set(settings) - allowed)
-    if unknown:
-        raise ChannelError(
-            f"account '{account}': unknown setting {unknown[0]!r}; "
-            f"use one of: {', '.join(sorted(allowed))}"
-        )
+# --- results every network builds alike ------------------------------------------
+
+
+def retry_later(error: str, now: dt.datetime) -> PublishResult:
+    """Nothing was posted and trying again may work."""
+    return PublishResult(RETRY, error=error, retry_at=now + RETRY_BACKOFF)
+
+
+def maybe_posted(error: str) -> PublishResult:
+    """The request left but no answer says what became of it: reconcile, never re-send blindly."""
+    return PublishResult(UNKNOWN, error=f"{error}; the post may have gone out")
+
+
+def rate_limited(error: str, reset: dt.datetime | None, now: dt.datetime, limit: str = "rate limit") -> PublishResult:
+    """A 429: wait until `reset`, the network's own time for it (None when it gave none)."""
+    if reset is None:
+        retry_at, why = now + RATE_LIMIT_FALLBACK, "no reset time given"
+    else:
+        retry_at, why = max(reset, now + RATE_LIMIT_FLOOR), f"{limit} reached"
+    shown = retry_at.astimezone(UTC)
+    return PublishResult(
+        RATE_LIMITED, error=f"{error} ({why}; retry at {shown:%Y-%m-%d %H:%M:%S} UTC)", retry_at=retry_at
+    )
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """An error as one short line: answers can hold newlines or whole HTML pages."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def exception_line(exc: BaseException) -> str:
+    """One line for an error no network-specific rule knows."""
+    return one_line(f"{type(exc).__name__}: {exc}")

@@ -15,9 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ssl
-from collections.abc import Mapping
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 from atproto_client import Client, models
@@ -33,34 +30,35 @@ from ..errors import ChannelError
 from .base import (
     AUTH_FAILED,
     FAILED,
-    RATE_LIMITED,
-    RETRY,
     SENT,
-    UNKNOWN,
+    UTC,
     Channel,
     OutgoingPost,
     PublishResult,
     RemotePost,
-    check_settings,
+    exception_line,
+    maybe_posted,
+    one_line,
+    rate_limited,
+    retry_later,
 )
 from .facets import build_facets
+from .settings import DEFAULT_TIMEOUT, AccountConfig
 
-UTC = dt.timezone.utc
 DEFAULT_BASE_URL = "https://bsky.social"
-DEFAULT_TIMEOUT = 10.0
-RETRY_BACKOFF = dt.timedelta(minutes=1)
-RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # when a 429 carries no reset time
-RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
 FEED_LIMIT = 100  # getAuthorFeed's maximum
 
 CREDENTIAL_ENV = {"app_password": "ADVOCATE_BLUESKY_APP_PASSWORD", "handle": "ADVOCATE_BLUESKY_HANDLE"}
-SETTINGS_KEYS = {"type", "base_url", "handle", "timeout", "credentials_env"}
+# How to get the password and where the API is, for config errors.
+SECRET_HINT = "with an app password from Bluesky's Settings > Privacy and security > App passwords"
+BASE_URL_HINT = f"leave it out to use {DEFAULT_BASE_URL}, or set the account's PDS"
 ERRORS = (AtProtocolError, httpx.HTTPError)  # atproto lets some httpx errors through unwrapped
 _STALE_SESSION = {"ExpiredToken", "InvalidToken"}
 
 
 class BlueskyChannel(Channel):
     network = "bluesky"
+    settings_keys = {"type", "base_url", "handle", "timeout", "credentials_env"}
 
     def __init__(
         self,
@@ -81,21 +79,14 @@ class BlueskyChannel(Channel):
         self._dids: dict[str, str] = {}  # mentioned handle -> DID, for this channel's life
 
     @classmethod
-    def from_settings(
-        cls,
-        account: str,
-        settings: Mapping,
-        environ: Mapping[str, str],
-        base_dir: Path | None = None,
-    ) -> BlueskyChannel:
-        check_settings(account, settings, SETTINGS_KEYS)
-        names = _credential_names(account, settings.get("credentials_env", {}))
+    def from_config(cls, config: AccountConfig) -> BlueskyChannel:
+        names = config.credential_names(CREDENTIAL_ENV)
         return cls(
-            account,
-            _handle(account, settings.get("handle"), names["handle"], environ),
-            _password(account, names["app_password"], environ),
-            base_url=_base_url(account, settings.get("base_url", DEFAULT_BASE_URL)),
-            timeout=_timeout(account, settings.get("timeout", DEFAULT_TIMEOUT)),
+            config.account,
+            _handle(config, names["handle"]),
+            config.secret(names["app_password"], how=SECRET_HINT),
+            base_url=config.base_url(DEFAULT_BASE_URL, hint=BASE_URL_HINT),
+            timeout=config.timeout(),
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
@@ -207,9 +198,9 @@ def _invalid(exc: ValueError) -> str:
     """'text: String should have at most 3000 characters', not pydantic's essay."""
     try:
         first = exc.errors()[0]
-        return _one_line(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
+        return one_line(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
     except (AttributeError, IndexError, KeyError, TypeError):
-        return _one_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return one_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
 
 
 def post_url(handle: str, uri: str) -> str:
@@ -233,52 +224,35 @@ def _remote_post(view, handle: str) -> RemotePost:
 
 def classify_login_error(exc: Exception, handle: str, now: dt.datetime) -> PublishResult:
     """Nothing is posted before the login succeeds: only auth and 429 are not a retry."""
-    if isinstance(exc, RateLimitExceededError):
-        return _rate_limited(exc, now)
+    if isinstance(exc, RateLimitExceededError):  # reset_at: atproto reads ratelimit-reset
+        return rate_limited(describe(exc), exc.reset_at, now)
     status = _status(exc)
     if status in (400, 401, 403):  # wrong handle or password, taken-down account
         return PublishResult(AUTH_FAILED, error=f"Bluesky refused the login for {handle}: {describe(exc)}")
-    return PublishResult(
-        RETRY, error=f"could not log in to Bluesky: {describe(exc)}", retry_at=now + RETRY_BACKOFF
-    )
+    return retry_later(f"could not log in to Bluesky: {describe(exc)}", now)
 
 
 def classify_error(exc: Exception, now: dt.datetime) -> PublishResult:
     """Map an error from createRecord to an outcome."""
     if isinstance(exc, RateLimitExceededError):
-        return _rate_limited(exc, now)
+        return rate_limited(describe(exc), exc.reset_at, now)
     status = _status(exc)
     if status is not None:
         return _classify_http(status, describe(exc), now)
     if _never_sent(exc):
-        return PublishResult(
-            RETRY, error=f"could not reach Bluesky: {describe(exc)}", retry_at=now + RETRY_BACKOFF
-        )
+        return retry_later(f"could not reach Bluesky: {describe(exc)}", now)
     # The request left; Bluesky may have written the record. Only the author feed can tell.
-    return PublishResult(UNKNOWN, error=f"{describe(exc)}; the post may have gone out")
+    return maybe_posted(describe(exc))
 
 
 def _classify_http(status: int, error: str, now: dt.datetime) -> PublishResult:
     if status in (401, 403):
         return PublishResult(AUTH_FAILED, error=error)
     if status == 504:  # the gateway gave up waiting; the record may exist
-        return PublishResult(UNKNOWN, error=f"{error}; the post may have gone out")
+        return maybe_posted(error)
     if status >= 500:
-        return PublishResult(RETRY, error=error, retry_at=now + RETRY_BACKOFF)
+        return retry_later(error, now)
     return PublishResult(FAILED, error=error)  # 400 InvalidRecord, 413...: permanent
-
-
-def _rate_limited(exc: RateLimitExceededError, now: dt.datetime) -> PublishResult:
-    reset = exc.reset_at  # from ratelimit-reset, Unix seconds
-    if reset is None:
-        retry_at, why = now + RATE_LIMIT_FALLBACK, "no reset time given"
-    else:
-        retry_at, why = max(reset, now + RATE_LIMIT_FLOOR), "rate limit reached"
-    return PublishResult(
-        RATE_LIMITED,
-        error=f"{describe(exc)} ({why}; retry at {retry_at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)",
-        retry_at=retry_at,
-    )
 
 
 def _status(exc: Exception) -> int | None:
@@ -313,7 +287,7 @@ def describe(exc: Exception) -> str:
     if status is not None:
         error, message = _xrpc_error(exc)
         said = ": ".join(part for part in (error, message) if part) or "no message"
-        return _one_line(f"Bluesky answered {status}: {said}")
+        return one_line(f"Bluesky answered {status}: {said}")
     cause = _cause(exc)
     if isinstance(cause, (httpx.ConnectTimeout, httpx.PoolTimeout)):
         return "Bluesky did not accept a connection within the timeout"
@@ -323,72 +297,26 @@ def describe(exc: Exception) -> str:
         return "the connection to Bluesky failed (connection refused or host unreachable)"
     if isinstance(cause, httpx.TransportError):
         return f"the connection to Bluesky failed ({type(cause).__name__})"
-    return _one_line(f"{type(exc).__name__}: {exc}")
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return exception_line(exc)
 
 
 # --- settings ------------------------------------------------------------------------
 
 
-def _credential_names(account: str, overrides: object) -> dict[str, str]:
-    if not isinstance(overrides, Mapping):
-        raise ChannelError(
-            f"account '{account}': credentials_env must be a table, "
-            f'e.g. credentials_env = {{ app_password = "ORG_BLUESKY_APP_PASSWORD" }}'
-        )
-    check_settings(account, overrides, set(CREDENTIAL_ENV))
-    names = {**CREDENTIAL_ENV, **overrides}
-    for key, name in names.items():
-        if not isinstance(name, str) or not name:
-            raise ChannelError(f"account '{account}': credentials_env.{key} must name an environment variable")
-    return names
-
-
-def _password(account: str, name: str, environ: Mapping[str, str]) -> str:
-    # Secrets only ever come from the environment, never from config.toml.
-    if not environ.get(name):
-        raise ChannelError(
-            f"account '{account}': environment variable {name} is not set; export it with an app "
-            f"password from Bluesky's Settings > Privacy and security > App passwords, or name "
-            f"another variable under credentials_env in [accounts.{account}] of config.toml"
-        )
-    return environ[name]
-
-
-def _handle(account: str, value: object, env_name: str, environ: Mapping[str, str]) -> str:
+def _handle(config: AccountConfig, env_name: str) -> str:
+    # Not a secret, so config.toml may hold it; the environment is the fallback.
+    value = config.get("handle")
     if value is None:
-        value = environ.get(env_name) or None
+        value = config.environ.get(env_name) or None
     if value is None:
-        raise ChannelError(
-            f"account '{account}': no Bluesky handle; set handle = \"org.bsky.social\" in "
-            f"[accounts.{account}] of config.toml or export {env_name}"
+        raise config.error(
+            f'no Bluesky handle; set handle = "org.bsky.social" in '
+            f"[accounts.{config.account}] of config.toml or export {env_name}"
         )
     handle = value.strip().lstrip("@") if isinstance(value, str) else ""
     if not handle or any(c.isspace() for c in handle):
-        raise ChannelError(
-            f"account '{account}': handle {value!r} is not a Bluesky handle; "
-            f"write it as in the profile's address, e.g. handle = \"org.bsky.social\""
+        raise config.error(
+            f"handle {value!r} is not a Bluesky handle; "
+            "write it as in the profile's address, e.g. handle = \"org.bsky.social\""
         )
     return handle
-
-
-def _base_url(account: str, value: object) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ChannelError(
-            f"account '{account}': base_url {value!r} is not an http(s) URL; "
-            f"leave it out to use {DEFAULT_BASE_URL}, or set the account's PDS"
-        )
-    return value.rstrip("/")
-
-
-def _timeout(account: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ChannelError(
-            f"account '{account}': timeout {value!r} must be a number of seconds above 0, e.g. timeout = 10"
-        )
-    return float(value)

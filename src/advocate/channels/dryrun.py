@@ -9,18 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 
-from ..errors import ChannelError
-from .base import (
-    SENT,
-    Channel,
-    OutgoingPost,
-    PublishResult,
-    RemotePost,
-    check_settings,
-)
+from .base import SENT, Channel, OutgoingPost, PublishResult, RemotePost
+from .settings import AccountConfig
 
 DEFAULT_OUTBOX = "outbox.jsonl"
 _FIELDS = {"post_id", "channel", "text", "at"}
@@ -28,29 +20,21 @@ _FIELDS = {"post_id", "channel", "text", "at"}
 
 class DryRunChannel(Channel):
     network = "dryrun"
+    settings_keys = {"type", "outbox"}
 
     def __init__(self, account: str, outbox: Path):
         self.account = account
         self.outbox = Path(outbox)
 
     @classmethod
-    def from_settings(
-        cls,
-        account: str,
-        settings: Mapping,
-        environ: Mapping[str, str],
-        base_dir: Path | None = None,
-    ) -> DryRunChannel:
-        check_settings(account, settings, {"type", "outbox"})
-        outbox = settings.get("outbox", DEFAULT_OUTBOX)
+    def from_config(cls, config: AccountConfig) -> DryRunChannel:
+        outbox = config.get("outbox", DEFAULT_OUTBOX)
         if not isinstance(outbox, str) or not outbox.strip():
-            raise ChannelError(
-                f"account '{account}': outbox must be a file path, e.g. outbox = \"outbox.jsonl\""
-            )
+            raise config.error('outbox must be a file path, e.g. outbox = "outbox.jsonl"')
         path = Path(outbox).expanduser()
-        if base_dir is not None and not path.is_absolute():
-            path = Path(base_dir) / path
-        return cls(account, path)
+        if config.base_dir is not None and not path.is_absolute():
+            path = Path(config.base_dir) / path
+        return cls(config.account, path)
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
         line = {

@@ -14,11 +14,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from html.parser import HTMLParser
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import requests
-import urllib3.exceptions
 from mastodon import (
     Mastodon,
     MastodonAPIError,
@@ -31,33 +28,39 @@ from ..errors import ChannelError
 from .base import (
     AUTH_FAILED,
     FAILED,
-    RATE_LIMITED,
-    RETRY,
     SENT,
     UNKNOWN,
+    UTC,
     Channel,
     OutgoingPost,
     PublishResult,
     RemotePost,
-    check_settings,
+    exception_line,
+    maybe_posted,
+    one_line,
+    rate_limited,
+    retry_later,
 )
+from .requests_errors import connection_line, never_sent
+from .settings import DEFAULT_TIMEOUT, AccountConfig
 
-UTC = dt.timezone.utc
 DEFAULT_BASE_URL = "https://mastodon.social"
-DEFAULT_TIMEOUT = 10.0
 DEFAULT_VISIBILITY = "public"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
-RETRY_BACKOFF = dt.timedelta(minutes=1)
-RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # when a 429 carries no reset time
-RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
 PAGE_SIZE = 40  # Mastodon's maximum for account statuses
 
 CREDENTIAL_ENV = {"access_token": "ADVOCATE_MASTODON_ACCESS_TOKEN"}
-SETTINGS_KEYS = {"type", "base_url", "timeout", "visibility", "credentials_env"}
+# How to get the token and where the API is, for config errors.
+SECRET_HINT = (
+    "with an access token from the instance's Preferences > Development "
+    "(scopes write:statuses, read:accounts, read:statuses)"
+)
+BASE_URL_HINT = f"set it to the account's instance, e.g. base_url = \"{DEFAULT_BASE_URL}\""
 
 
 class MastodonChannel(Channel):
     network = "mastodon"
+    settings_keys = {"type", "base_url", "timeout", "visibility", "credentials_env"}
 
     def __init__(
         self,
@@ -87,21 +90,14 @@ class MastodonChannel(Channel):
         self._account_id: str | None = None  # asked once
 
     @classmethod
-    def from_settings(
-        cls,
-        account: str,
-        settings: Mapping,
-        environ: Mapping[str, str],
-        base_dir: Path | None = None,
-    ) -> MastodonChannel:
-        check_settings(account, settings, SETTINGS_KEYS)
-        names = _credential_names(account, settings.get("credentials_env", {}))
+    def from_config(cls, config: AccountConfig) -> MastodonChannel:
+        names = config.credential_names(CREDENTIAL_ENV)
         return cls(
-            account,
-            _token(account, names["access_token"], environ),
-            base_url=_base_url(account, settings.get("base_url", DEFAULT_BASE_URL)),
-            timeout=_timeout(account, settings.get("timeout", DEFAULT_TIMEOUT)),
-            visibility=_visibility(account, settings.get("visibility", DEFAULT_VISIBILITY)),
+            config.account,
+            config.secret(names["access_token"], how=SECRET_HINT),
+            base_url=config.base_url(DEFAULT_BASE_URL, hint=BASE_URL_HINT),
+            timeout=config.timeout(),
+            visibility=_visibility(config),
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
@@ -226,13 +222,11 @@ def classify_error(
         return _classify_rate_limit(exc, response, now)
     if isinstance(exc, MastodonAPIError) and _status(exc) is not None:
         return _classify_http(exc, now)
-    if _never_sent(exc):
-        return PublishResult(
-            RETRY, error=f"could not reach Mastodon: {describe(exc)}", retry_at=now + RETRY_BACKOFF
-        )
+    if never_sent(_unwrap(exc)):
+        return retry_later(f"could not reach Mastodon: {describe(exc)}", now)
     # The request left; Mastodon may have posted it. Reconcile, or resend
     # with the same idempotency key within the hour.
-    return PublishResult(UNKNOWN, error=f"{describe(exc)}; the post may have gone out")
+    return maybe_posted(describe(exc))
 
 
 def _classify_http(exc: MastodonAPIError, now: dt.datetime) -> PublishResult:
@@ -240,7 +234,7 @@ def _classify_http(exc: MastodonAPIError, now: dt.datetime) -> PublishResult:
     if status in (401, 403):  # revoked token, missing write scope, disabled account
         return PublishResult(AUTH_FAILED, error=error)
     if status >= 500:  # safe to resend: the idempotency key stops a second status
-        return PublishResult(RETRY, error=error, retry_at=now + RETRY_BACKOFF)
+        return retry_later(error, now)
     return PublishResult(FAILED, error=error)  # 422 too long or invalid, 404...: permanent
 
 
@@ -250,26 +244,13 @@ def _classify_rate_limit(
     if response is None or response.status_code != 429:
         # Mastodon.py also raises this when it cannot parse a reset header on
         # an answer that may have been a success.
-        return PublishResult(UNKNOWN, error=f"could not read Mastodon's answer ({exc}); the post may have gone out")
-    retry_at, why = rate_limit_reset(response.headers, now)
-    shown = retry_at.astimezone(UTC)
-    return PublishResult(
-        RATE_LIMITED,
-        error=f"{_response_line(response)} ({why}; retry at {shown:%Y-%m-%d %H:%M:%S} UTC)",
-        retry_at=retry_at,
-    )
+        return maybe_posted(f"could not read Mastodon's answer ({exc})")
+    return rate_limited(_response_line(response), _reset(response.headers.get("X-RateLimit-Reset")), now)
 
 
-def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime) -> tuple[dt.datetime, str]:
-    """When to try again after a 429: X-RateLimit-Reset is an ISO 8601 time
-    on Mastodon (Unix seconds on some compatible servers)."""
-    when = _parse_reset(headers.get("X-RateLimit-Reset"))
-    if when is None:
-        return now + RATE_LIMIT_FALLBACK, "no reset time given"
-    return max(when, now + RATE_LIMIT_FLOOR), "rate limit reached"
-
-
-def _parse_reset(raw: str | None) -> dt.datetime | None:
+def _reset(raw: str | None) -> dt.datetime | None:
+    """X-RateLimit-Reset is an ISO 8601 time on Mastodon (Unix seconds on
+    some compatible servers)."""
     if not raw:
         return None
     try:
@@ -287,37 +268,20 @@ def _status(exc: MastodonAPIError) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def _never_sent(exc: Exception) -> bool:
-    """True when the connection failed before the request could leave.
-
-    Mastodon.py wraps requests' errors in MastodonNetworkError without
-    `from`; the original survives as __context__.
-    """
-    if isinstance(exc, MastodonNetworkError):
-        exc = exc.__context__ or exc
-    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
-        return True
-    if not isinstance(exc, requests.ConnectionError) or not exc.args:
-        return False
-    # A refused or timed-out connect arrives wrapped in MaxRetryError; a
-    # connection dropped mid-exchange as a bare ProtocolError.
-    reason = getattr(exc.args[0], "reason", None)
-    return isinstance(reason, (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.SSLError))
+def _unwrap(exc: Exception) -> BaseException:
+    # Mastodon.py wraps requests' errors in MastodonNetworkError without
+    # `from`; the original survives as __context__.
+    if isinstance(exc, MastodonNetworkError) and exc.__context__:
+        return exc.__context__
+    return exc
 
 
 def describe(exc: Exception) -> str:
     """One line about a failure, without headers (the token is in one)."""
     if isinstance(exc, MastodonAPIError) and _status(exc) is not None:
         message = exc.args[3] if len(exc.args) > 3 and exc.args[3] else exc.args[2]
-        return _one_line(f"Mastodon answered {exc.args[1]}: {message or 'no message'}")
-    cause = exc.__context__ if isinstance(exc, MastodonNetworkError) and exc.__context__ else exc
-    if isinstance(cause, requests.ConnectTimeout):
-        return "Mastodon did not accept a connection within the timeout"
-    if isinstance(cause, requests.Timeout):
-        return "Mastodon did not answer within the timeout"
-    if isinstance(cause, requests.ConnectionError):
-        return f"the connection to Mastodon failed ({_root_cause(cause)})"
-    return _one_line(f"{type(exc).__name__}: {exc}")
+        return one_line(f"Mastodon answered {exc.args[1]}: {message or 'no message'}")
+    return connection_line(_unwrap(exc), "Mastodon") or exception_line(exc)
 
 
 def _response_line(response: requests.Response) -> str:
@@ -325,72 +289,14 @@ def _response_line(response: requests.Response) -> str:
         message = response.json().get("error")
     except (ValueError, AttributeError):
         message = None
-    return _one_line(f"Mastodon answered {response.status_code}: {message or response.reason or 'no message'}")
-
-
-def _root_cause(exc: BaseException) -> str:
-    reason = exc.args[0] if exc.args else exc
-    reason = getattr(reason, "reason", reason)
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return "connection refused or host unreachable"
-    return type(reason).__name__
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return one_line(f"Mastodon answered {response.status_code}: {message or response.reason or 'no message'}")
 
 
 # --- settings ------------------------------------------------------------------------
 
 
-def _credential_names(account: str, overrides: object) -> dict[str, str]:
-    if not isinstance(overrides, Mapping):
-        raise ChannelError(
-            f"account '{account}': credentials_env must be a table, "
-            f'e.g. credentials_env = {{ access_token = "ORG_MASTODON_TOKEN" }}'
-        )
-    check_settings(account, overrides, set(CREDENTIAL_ENV))
-    names = {**CREDENTIAL_ENV, **overrides}
-    for key, name in names.items():
-        if not isinstance(name, str) or not name:
-            raise ChannelError(f"account '{account}': credentials_env.{key} must name an environment variable")
-    return names
-
-
-def _token(account: str, name: str, environ: Mapping[str, str]) -> str:
-    # Secrets only ever come from the environment, never from config.toml.
-    if not environ.get(name):
-        raise ChannelError(
-            f"account '{account}': environment variable {name} is not set; export it with an access "
-            f"token from the instance's Preferences > Development (scopes write:statuses, "
-            f"read:accounts, read:statuses), or name another variable under credentials_env in "
-            f"[accounts.{account}] of config.toml"
-        )
-    return environ[name]
-
-
-def _base_url(account: str, value: object) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ChannelError(
-            f"account '{account}': base_url {value!r} is not an http(s) URL; "
-            f"set it to the account's instance, e.g. base_url = \"{DEFAULT_BASE_URL}\""
-        )
-    return value.rstrip("/")
-
-
-def _timeout(account: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ChannelError(
-            f"account '{account}': timeout {value!r} must be a number of seconds above 0, e.g. timeout = 10"
-        )
-    return float(value)
-
-
-def _visibility(account: str, value: object) -> str:
+def _visibility(config: AccountConfig) -> str:
+    value = config.get("visibility", DEFAULT_VISIBILITY)
     if value not in VISIBILITIES:
-        raise ChannelError(
-            f"account '{account}': visibility {value!r} must be one of: {', '.join(VISIBILITIES)}"
-        )
+        raise config.error(f"visibility {value!r} must be one of: {', '.join(VISIBILITIES)}")
     return value

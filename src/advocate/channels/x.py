@@ -12,34 +12,32 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
 import tweepy
-import urllib3.exceptions
 
 from ..errors import ChannelError
 from .base import (
     AUTH_FAILED,
     FAILED,
-    RATE_LIMITED,
-    RETRY,
     SENT,
     UNKNOWN,
+    UTC,
     Channel,
     OutgoingPost,
     PublishResult,
     RemotePost,
-    check_settings,
+    exception_line,
+    maybe_posted,
+    one_line,
+    rate_limited,
+    retry_later,
 )
+from .requests_errors import connection_line, never_sent
+from .settings import DEFAULT_TIMEOUT, AccountConfig
 
-UTC = dt.timezone.utc
 DEFAULT_BASE_URL = "https://api.x.com"  # X's documented host; api.twitter.com still answers
-DEFAULT_TIMEOUT = 10.0
-RETRY_BACKOFF = dt.timedelta(minutes=1)  # a default; the dispatcher may back off further
-RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # X's shortest window, when no header says
-RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
 
 CREDENTIAL_ENV = {
     "api_key": "ADVOCATE_X_API_KEY",
@@ -47,7 +45,9 @@ CREDENTIAL_ENV = {
     "access_token": "ADVOCATE_X_ACCESS_TOKEN",
     "access_secret": "ADVOCATE_X_ACCESS_SECRET",
 }
-SETTINGS_KEYS = {"type", "base_url", "timeout", "credentials_env", "username"}
+# How to get the keys and where the API is, for config errors.
+SECRET_HINT = "with the value from X's developer portal"
+BASE_URL_HINT = f"leave it out to use {DEFAULT_BASE_URL}"
 
 # 403s that refuse the app or token rather than the post: every post would fail.
 _AUTH_PROBLEM_TYPES = ("oauth1-permissions", "client-forbidden", "unsupported-authentication")
@@ -86,6 +86,7 @@ def rewrite_url(url: str, base_url: str) -> str:
 
 class XChannel(Channel):
     network = "x"
+    settings_keys = {"type", "base_url", "timeout", "credentials_env", "username"}
 
     def __init__(
         self,
@@ -110,21 +111,14 @@ class XChannel(Channel):
         self._me: tuple[str, str] | None = None  # (user id, username), asked once
 
     @classmethod
-    def from_settings(
-        cls,
-        account: str,
-        settings: Mapping,
-        environ: Mapping[str, str],
-        base_dir: Path | None = None,
-    ) -> XChannel:
-        check_settings(account, settings, SETTINGS_KEYS)
-        names = _credential_names(account, settings.get("credentials_env", {}))
+    def from_config(cls, config: AccountConfig) -> XChannel:
+        names = config.credential_names(CREDENTIAL_ENV)
         return cls(
-            account,
-            _read_credentials(account, names, environ),
-            base_url=_base_url(account, settings.get("base_url", DEFAULT_BASE_URL)),
-            timeout=_timeout(account, settings.get("timeout", DEFAULT_TIMEOUT)),
-            username=_username(account, settings.get("username")),
+            config.account,
+            config.secrets(names, how=SECRET_HINT),
+            base_url=config.base_url(DEFAULT_BASE_URL, hint=BASE_URL_HINT),
+            timeout=config.timeout(),
+            username=_username(config),
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
@@ -190,33 +184,27 @@ def classify_error(exc: Exception, now: dt.datetime) -> PublishResult:
     """Map a tweepy or requests error from create_tweet to an outcome."""
     if isinstance(exc, tweepy.HTTPException):
         return _classify_http(exc, now)
-    if _never_sent(exc):
-        return PublishResult(
-            RETRY, error=f"could not reach X: {describe(exc)}", retry_at=now + RETRY_BACKOFF
-        )
+    if never_sent(exc):
+        return retry_later(f"could not reach X: {describe(exc)}", now)
     # The request left; X may have posted it. Only reconciliation can tell.
-    return PublishResult(UNKNOWN, error=f"{describe(exc)}; the post may have gone out")
+    return maybe_posted(describe(exc))
 
 
 def _classify_http(exc: tweepy.HTTPException, now: dt.datetime) -> PublishResult:
     status = exc.response.status_code
     error = _api_line(exc)
     if status == 429:
-        retry_at, why = rate_limit_reset(exc.response.headers, now)
-        shown = retry_at.astimezone(UTC)
-        return PublishResult(
-            RATE_LIMITED, error=f"{error} ({why}; retry at {shown:%Y-%m-%d %H:%M:%S} UTC)",
-            retry_at=retry_at,
-        )
+        reset, limit = binding_limit(exc.response.headers)
+        return rate_limited(error, reset, now, limit)
     if status == 401 or (status == 403 and _is_auth_problem(exc.response)):
         return PublishResult(AUTH_FAILED, error=error)
     if status >= 500:
-        return PublishResult(RETRY, error=error, retry_at=now + RETRY_BACKOFF)
+        return retry_later(error, now)
     return PublishResult(FAILED, error=error)  # 400, 403 duplicate, 404...: permanent
 
 
-def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime) -> tuple[dt.datetime, str]:
-    """When to try again after a 429, and why.
+def binding_limit(headers: Mapping[str, str]) -> tuple[dt.datetime | None, str]:
+    """After a 429: (reset time, limit name) of the window that holds the post back.
 
     An exhausted window (remaining == 0) wins, the latest if several: the
     15-minute reset is useless while the 24-hour cap is spent.
@@ -226,12 +214,8 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime) -> tuple[dt.d
     spent = [(when, name) for name, prefix, when in windows
              if when is not None and _remaining(headers, prefix) == 0]
     if spent:
-        when, name = max(spent)
-    elif known:
-        when, name = known[0]
-    else:
-        return now + RATE_LIMIT_FALLBACK, "no reset time given"
-    return max(when, now + RATE_LIMIT_FLOOR), f"{name} reached"
+        return max(spent)
+    return known[0] if known else (None, "rate limit")
 
 
 def _reset(headers: Mapping[str, str], prefix: str) -> dt.datetime | None:
@@ -248,19 +232,6 @@ def _remaining(headers: Mapping[str, str], prefix: str) -> int | None:
         return None
 
 
-def _never_sent(exc: Exception) -> bool:
-    """True when the connection failed before the request could leave."""
-    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
-        return True
-    if not isinstance(exc, requests.ConnectionError) or not exc.args:
-        return False
-    # requests' adapter wraps connect failures in MaxRetryError; a connection
-    # dropped mid-exchange arrives as a bare ProtocolError instead.
-    reason = getattr(exc.args[0], "reason", None)
-    connect_errors = (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.SSLError)
-    return isinstance(reason, connect_errors)
-
-
 def _is_auth_problem(response: requests.Response) -> bool:
     try:
         problem = str(response.json().get("type", ""))
@@ -273,92 +244,22 @@ def _api_line(exc: tweepy.HTTPException) -> str:
     """'X answered 403: <X's own message>' on one line."""
     response = exc.response
     message = "; ".join(str(m) for m in exc.api_messages) or response.reason or "no message"
-    return _one_line(f"X answered {response.status_code}: {message}")
+    return one_line(f"X answered {response.status_code}: {message}")
 
 
 def describe(exc: Exception) -> str:
     """One line about a failure, without URLs' query strings or headers."""
     if isinstance(exc, tweepy.HTTPException):
         return _api_line(exc)
-    if isinstance(exc, requests.ConnectTimeout):
-        return "X did not accept a connection within the timeout"
-    if isinstance(exc, requests.Timeout):
-        return "X did not answer within the timeout"
-    if isinstance(exc, requests.ConnectionError):
-        return f"the connection to X failed ({_root_cause(exc)})"
-    return _one_line(f"{type(exc).__name__}: {exc}")
-
-
-def _root_cause(exc: BaseException) -> str:
-    reason = exc.args[0] if exc.args else exc
-    reason = getattr(reason, "reason", reason)
-    if isinstance(reason, urllib3.exceptions.NewConnectionError):
-        return "connection refused or host unreachable"
-    return type(reason).__name__
-
-
-def _one_line(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return connection_line(exc, "X") or exception_line(exc)
 
 
 # --- settings ------------------------------------------------------------
 
 
-def _credential_names(account: str, overrides: object) -> dict[str, str]:
-    if not isinstance(overrides, Mapping):
-        raise ChannelError(
-            f"account '{account}': credentials_env must be a table, "
-            f'e.g. credentials_env = {{ api_key = "ORG_X_API_KEY" }}'
-        )
-    check_settings(account, overrides, set(CREDENTIAL_ENV))
-    names = {**CREDENTIAL_ENV, **overrides}
-    for key, name in names.items():
-        if not isinstance(name, str) or not name:
-            raise ChannelError(
-                f"account '{account}': credentials_env.{key} must name an environment variable"
-            )
-    return names
-
-
-def _read_credentials(
-    account: str, names: Mapping[str, str], environ: Mapping[str, str]
-) -> dict[str, str]:
-    # Secrets only ever come from the environment, never from config.toml.
-    missing = [name for name in names.values() if not environ.get(name)]
-    if missing:
-        one = len(missing) == 1
-        noun, verb, it = ("variable", "is", "it") if one else ("variables", "are", "them")
-        raise ChannelError(
-            f"account '{account}': environment {noun} {', '.join(missing)} {verb} not set; "
-            f"export {it} with the value from X's developer portal, or name another "
-            f"variable under credentials_env in [accounts.{account}] of config.toml"
-        )
-    return {key: environ[name] for key, name in names.items()}
-
-
-def _base_url(account: str, value: object) -> str:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ChannelError(
-            f"account '{account}': base_url {value!r} is not an http(s) URL; "
-            f"leave it out to use {DEFAULT_BASE_URL}"
-        )
-    return value.rstrip("/")
-
-
-def _timeout(account: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ChannelError(
-            f"account '{account}': timeout {value!r} must be a number of seconds above 0, e.g. timeout = 10"
-        )
-    return float(value)
-
-
-def _username(account: str, value: object) -> str | None:
+def _username(config: AccountConfig) -> str | None:
+    value = config.get("username")
     handle = value.strip().lstrip("@") if isinstance(value, str) else None
     if value is None or handle:
         return handle
-    raise ChannelError(
-        f"account '{account}': username {value!r} must be the X handle, e.g. username = \"amnesty\""
-    )
+    raise config.error(f'username {value!r} must be the X handle, e.g. username = "amnesty"')
