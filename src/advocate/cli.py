@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,6 +104,3 @@ from .commands import calendar_cmd, cases_cmd, daemon_cmd, ingest_cmd, messages_
 
 for module in (setup_cmd, ingest_cmd, cases_cmd, queue_cmd, calendar_cmd, daemon_cmd, messages_cmd):
     module.register(cli)
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -104,7 +104,6 @@ class Dispatcher:
             account_state.pause(self.db, now, post["account"], str(exc))
             return False
         outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"])
-        logger.info("publishing post %s on %s", post["id"], post["account"])
         result = channel.publish(outgoing, now)
         self._record(post, result, now)
         return result.outcome == "sent"

@@ -26,14 +26,16 @@ def daemon(app, once, simulate, until):
     from ..clock import parse_instant
     from ..errors import AdvocateError
 
-    _log_to_stdout()
     if simulate != bool(until):
         raise AdvocateError("--simulate and --until go together: advocate daemon --simulate --until 2019-06-01T00:00+05:00")
     if simulate:
         from ..daemon import simulate as run_simulation
 
+        _log_to_stdout(logging.WARNING)  # a rehearsal prints one line per post instead
         summary = run_simulation(app.db(), app.config, app.now(), parse_instant(until, "--until"), app.environ)
+        _rehearsed(app, summary.sent)
         return _summary(summary, "rehearsed (dry run)")
+    _log_to_stdout()
     if once:
         from ..daemon import run_once
 
@@ -44,11 +46,22 @@ def daemon(app, once, simulate, until):
     Daemon(app.config, app.clock, app.environ, app.load_config).run()
 
 
-def _log_to_stdout() -> None:
+def _log_to_stdout(level=logging.INFO) -> None:
     # One line per event; journald adds the time, so we keep it short.
-    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(levelname)s %(message)s", force=True)
+    logging.basicConfig(stream=sys.stdout, level=level, format="%(levelname)s %(message)s", force=True)
     for noisy in ("apscheduler", "urllib3", "requests_oauthlib", "oauthlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _rehearsed(app, post_ids: list[int]) -> None:
+    from ..queue import get_post
+    from ..timefmt import show
+
+    zone = app.config.posting.timezone
+    for post_id in post_ids:
+        post = get_post(app.db(), post_id)
+        text = " ".join(post["text"].split())
+        click.echo(f"{show(post['sent_at'], zone)[:16]}  post {post_id:<4} {post['account']}: {text[:72]}{'…' if len(text) > 72 else ''}")
 
 
 def _summary(summary, verb) -> None:
