@@ -140,3 +140,55 @@ def test_a_target_without_a_handle_on_a_network_is_named_not_mentioned(workspace
     assert all(p["text"].count("@") <= 1 for p in posts)
     workspace.run(f"{APRIL_10} case edit 1 --target-handle 1:mastodon=@prokuror@mastodon.example")
     assert workspace.json("case show 1")["targets"][0]["handles"] == {"mastodon": "@prokuror@mastodon.example"}
+
+
+def test_queue_pause_and_resume_hold_a_case_without_cancelling(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} queue pause --case 1")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    assert workspace.outbox() == []
+    workspace.run(f"{APRIL_10} queue resume --case 1")
+    workspace.run(f"{APRIL_10} queue pause --account rehearsal")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    assert workspace.outbox() == []
+    workspace.run(f"{APRIL_10} queue resume --account rehearsal")
+    assert "no account 'nobody'" in workspace.run(f"{APRIL_10} queue pause --account nobody", ok=False).output
+
+
+FOUR_NETWORKS = """
+[accounts.org_x]
+type = "x"
+[accounts.org_mastodon]
+type = "mastodon"
+base_url = "https://mastodon.example"
+[accounts.org_bluesky]
+type = "bluesky"
+handle = "org.bsky.example"
+"""
+
+
+def test_the_seed_campaign_rehearses_on_all_four_networks_each_post_valid_there(workspace, seeds):
+    from advocate.messages.length import measure
+
+    workspace.set_config('accounts = ["rehearsal"]', 'accounts = ["rehearsal", "org_x", "org_mastodon", "org_bluesky"]')
+    workspace.config.write_text(workspace.config.read_text() + FOUR_NETWORKS)
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    posts = workspace.json(f"{APRIL_10} queue --status sent")
+    by_network = {}
+    for post in posts:
+        by_network.setdefault(post["network"], []).append(post)
+        assert measure(post["text"], "x" if post["network"] == "dryrun" else post["network"]).ok
+    assert set(by_network) == {"dryrun", "x", "mastodon", "bluesky"}
+    # Each account rehearses into its own outbox; nothing reached a network.
+    assert len(workspace.outbox()) == len(by_network["dryrun"])
+    assert len(workspace.outbox("simulate-org_bluesky.jsonl")) == len(by_network["bluesky"])
+    for network in ("mastodon", "bluesky"):
+        assert not any("@GenProkRK" in p["text"] for p in by_network[network])
+    workspace.run(f"--now 2019-04-25T09:00+05:00 ingest {seeds / 'ua-46-19-final.txt'}")
+    workspace.run("--now 2019-04-25T09:00+05:00 daemon --simulate --until 2019-06-01T00:00+05:00")
+    assert len(workspace.json("queue --status sent")) == len(posts)

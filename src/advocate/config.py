@@ -111,7 +111,8 @@ class Config:
         try:
             return self.account_settings[name]
         except KeyError:
-            raise ConfigError(f"{self.path}: no [accounts.{name}] table; add one or remove '{name}' from accounts") from None
+            known = ", ".join(self.account_settings) or "none yet"
+            raise ConfigError(f"no account '{name}' in {self.path}: add an [accounts.{name}] table there, or use one of: {known}") from None
 
 
 ADVOCATE_KEYS = {"database": str, "messages": str, "org": str, "accounts": list}

@@ -309,6 +309,30 @@ def queue_confirm(app, post_id, remote_id, url):
     click.echo(f"post {post_id} recorded as sent")
 
 
+def _hold(paused: bool):
+    @click.option("--case", "case_id", type=int, help="Hold or release this case's posts.")
+    @click.option("--account", help="Hold or release every post of this account.")
+    @click.pass_obj
+    def command(app, case_id, account):
+        from .. import accounts, cases
+        from ..errors import InvalidChange
+
+        if (case_id is None) == (account is None):
+            raise InvalidChange("name one of --case ID or --account NAME")
+        if case_id is not None:
+            cases.set_paused(app.db(), app.now(), case_id, paused)
+        else:
+            app.config.account(account)  # a typo must not pause nothing silently
+            (accounts.pause(app.db(), app.now(), account, "paused by user") if paused
+             else accounts.resume(app.db(), app.now(), account))
+        click.echo(f"{'case ' + str(case_id) if case_id is not None else 'account ' + account} {'paused' if paused else 'resumed'}")
+    return command
+
+
+queue.command("pause", help="Hold the posts of a case (--case ID) or an account (--account NAME); nothing is cancelled.")(_hold(True))
+queue.command("resume", help="Let a paused case's or account's posts go out again.")(_hold(False))
+
+
 @queue.command("post-now")
 @click.argument("post_id", type=int)
 @click.pass_obj
