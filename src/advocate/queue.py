@@ -313,7 +313,8 @@ def posts_json_text(db, *, limit=None, order="scheduled_at", **filters) -> str:
     """The POST list as JSON text, built by SQLite (see models.POST_JSON)."""
     where, args = _filters(**filters)
     inner = f"SELECT {m.POST_JSON_SQL} AS post FROM posts {where} ORDER BY {order}, id" + (f" LIMIT {int(limit)}" if limit else "")
-    return db.execute(f"SELECT json_group_array(json(post)) FROM ({inner})", args).fetchone()[0]
+    # group_concat joins the objects as text: json_group_array would parse each one again.
+    return db.execute(f"SELECT '[' || coalesce(group_concat(post, ','), '') || ']' FROM ({inner})", args).fetchone()[0]
 
 
 def post_json(db, post_id: int) -> dict:
@@ -364,7 +365,8 @@ def page_posts_json_text(db, *, sort="scheduled", desc=False, limit=None, offset
     """Like page_posts, as POST JSON text built by SQLite (no Python per row)."""
     where, args = _filters(**filters)
     inner = _page_sql(f"{m.POST_JSON_SQL} AS post", where, sort, desc, limit, offset)
-    return db.execute(f"SELECT json_group_array(json(post)) FROM ({inner})", args).fetchone()[0]
+    # group_concat joins the objects as text: json_group_array would parse each one again.
+    return db.execute(f"SELECT '[' || coalesce(group_concat(post, ','), '') || ']' FROM ({inner})", args).fetchone()[0]
 
 
 def posts_on_days(db, since: dt.datetime, until: dt.datetime) -> list[dict]:
