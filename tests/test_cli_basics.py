@@ -123,10 +123,31 @@ def test_a_correction_survives_a_re_ingest_of_an_update(workspace, seeds, tmp_pa
 def test_read_commands_do_not_import_heavy_libraries(workspace):
     code = ("import sys; from advocate.cli import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('tweepy', 'apscheduler', 'pypdf', 'docx', 'dateparser', 'jinja2', 'twitter_text', 'mastodon', 'atproto', 'apprise', 'feedparser') if m in sys.modules]\n"
+            "heavy = [m for m in ('sqlite_utils', 'tweepy', 'apscheduler', 'pypdf', 'docx', 'dateparser', 'jinja2', 'twitter_text', 'mastodon', 'atproto', 'apprise', 'feedparser') if m in sys.modules]\n"
             "print('HEAVY', heavy, file=sys.stderr)")
     for command in (["queue", "--json"], ["case", "list", "--json"], ["status", "--json"]):
         done = subprocess.run([sys.executable, "-c", code, "--config", str(workspace.config), *command],
                               capture_output=True, text=True, check=True)
         assert "HEAVY []" in done.stderr, (command, done.stderr)
         json.loads(done.stdout)
+
+
+def test_the_schema_list_matches_the_migrations():
+    from advocate.db import SCHEMA
+    from advocate.migrations import migrations
+
+    assert tuple(m.name for m in migrations._migrations) == SCHEMA
+
+
+def test_read_commands_migrate_an_old_database_first(workspace, seeds):
+    import sqlite3
+
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    db = sqlite3.connect(workspace.root / "advocate.db")
+    db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_due_posts_index'")
+    db.execute("DROP INDEX posts_due_at")
+    db.commit()
+    db.close()
+    assert workspace.json("queue") == []
+    db = sqlite3.connect(workspace.root / "advocate.db")
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'posts_due_at'").fetchone()[0] == 1

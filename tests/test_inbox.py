@@ -259,7 +259,7 @@ def test_migration_003_upgrades_a_database_with_cases_in_it(tmp_path):
 
     import sqlite_utils
 
-    from advocate.db import migrations
+    from advocate.migrations import migrations
 
     path = tmp_path / "old.db"
     old = sqlite_utils.Database(sqlite3.connect(str(path), isolation_level=None))

@@ -7,8 +7,8 @@ reader ever sees a closed case with posts still due.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
-import sqlite_utils
 
 from . import models as m
 from .db import dumps, loads, write
@@ -18,8 +18,11 @@ from .geo import timezone_for_country
 from .queue import cancel_pending_for_case
 from .timefmt import end_of_day, to_db
 
+if TYPE_CHECKING:  # sqlite-utils costs ~90 ms to import; read commands do without
+    import sqlite_utils
 
-def get_case(db: sqlite_utils.Database, case_id: int) -> dict:
+
+def get_case(db: "sqlite_utils.Database", case_id: int) -> dict:
     rows = list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
     if not rows:
         raise NotFound(f"case {case_id} does not exist; 'advocate case list' shows the cases")

@@ -50,10 +50,20 @@ class App:
         return self.clock.now()
 
     def db(self, create: bool = True):
-        if self._db is None:
+        if self._db is None or not hasattr(self._db, "table_names"):
             from .db import open_db
 
+            if self._db is not None:  # a Reader: writing needs the full database
+                self._db.close()
             self._db = open_db(self.config.database, create=create)
+        return self._db
+
+    def reader(self):
+        """For read commands: the database without loading sqlite-utils, when its schema is current."""
+        if self._db is None:
+            from .db import open_reader
+
+            self._db = open_reader(self.config.database)
         return self._db
 
 

@@ -12,22 +12,22 @@ import contextlib
 import json
 import sqlite3
 from pathlib import Path
-from typing import Iterator
-
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Iterator
 
 from .errors import AdvocateError
 
+if TYPE_CHECKING:
+    import sqlite_utils
+
 BUSY_TIMEOUT_MS = 15_000
 
-migrations = Migrations("advocate")
+# Every migration in migrations.py, in order (a test keeps the two in step).
+# Read commands check this list with plain SQL, so they need not import
+# sqlite-utils (~90 ms) just to learn the schema is current.
+SCHEMA = ("m001_initial", "m002_target_handles_per_network", "m003_confirmation_and_feeds", "m004_due_posts_index")
 
 
-def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
-    """Open (and if needed create and migrate) the database at `path`."""
-    if not create and not path.exists():
-        raise AdvocateError(f"{path}: no database yet; run 'advocate init' (or 'advocate ingest FILE') first")
+def _connect(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no implicit transactions; write() opens them.
@@ -36,17 +36,65 @@ def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise AdvocateError(f"{path}: cannot open the database ({exc}); check the path and its permissions") from None
-    db = sqlite_utils.Database(conn, execute_plugins=False)  # plugin discovery scans every installed package: 40 ms
+    return conn
+
+
+def _missing(path: Path, create: bool) -> None:
+    if not create and not path.exists():
+        raise AdvocateError(f"{path}: no database yet; run 'advocate init' (or 'advocate ingest FILE') first")
+
+
+def open_db(path: Path, *, create: bool = True) -> "sqlite_utils.Database":
+    """Open (and if needed create and migrate) the database at `path`."""
+    import sqlite_utils
+
+    from .migrations import migrations
+
+    _missing(path, create)
+    db = sqlite_utils.Database(_connect(path), execute_plugins=False)  # plugin discovery scans every installed package: 40 ms
     if migrations.pending(db):
         with write(db):
             migrations.apply(db)
     return db
 
 
+class Reader:
+    """Enough of sqlite_utils.Database for read commands: execute, query, conn."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def execute(self, sql: str, args=()):
+        return self.conn.execute(sql, args)
+
+    def query(self, sql: str, args=()):
+        cursor = self.conn.execute(sql, args)
+        columns = [c[0] for c in cursor.description]
+        for row in cursor:
+            yield dict(zip(columns, row))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_reader(path: Path):
+    """A Reader when the schema is current, else the full (migrating) open_db."""
+    _missing(path, create=False)
+    conn = _connect(path)
+    try:
+        applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = 'advocate'")}
+    except sqlite3.OperationalError:
+        applied = set()
+    if applied.issuperset(SCHEMA):
+        return Reader(conn)
+    conn.close()
+    return open_db(path, create=False)
+
+
 @contextlib.contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write(db: "sqlite_utils.Database") -> Iterator["sqlite_utils.Database"]:
     """One write transaction, taken with BEGIN IMMEDIATE; rolled back on any error."""
     conn = db.conn
     if conn.in_transaction:  # nested: let the outer transaction decide
@@ -67,109 +115,3 @@ def dumps(value) -> str:
 
 def loads(text: str | None, default=None):
     return json.loads(text) if text else default
-
-
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db.execute("""
-        CREATE TABLE cases (
-            id INTEGER PRIMARY KEY,
-            ua_number TEXT, index_number TEXT, title TEXT,
-            person TEXT, persons TEXT NOT NULL DEFAULT '[]', pronouns TEXT, country TEXT,
-            timezone TEXT NOT NULL DEFAULT 'UTC',
-            issued TEXT, deadline TEXT, deadline_at TEXT,
-            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
-            closed_reason TEXT, closed_at TEXT, closed_by_document INTEGER,
-            paused INTEGER NOT NULL DEFAULT 0,
-            hashtags TEXT NOT NULL DEFAULT '[]', handles TEXT NOT NULL DEFAULT '[]',
-            languages TEXT NOT NULL DEFAULT '[]',
-            suggested_message TEXT, url TEXT,
-            sources TEXT NOT NULL DEFAULT '{}', overrides TEXT NOT NULL DEFAULT '{}',
-            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
-        )""")
-    db.execute("""
-        CREATE TABLE targets (
-            id INTEGER PRIMARY KEY,
-            case_id INTEGER NOT NULL REFERENCES cases(id),
-            position INTEGER NOT NULL,
-            name TEXT, title TEXT, email TEXT, fax TEXT, handle TEXT,
-            address TEXT, salutation TEXT, additional INTEGER NOT NULL DEFAULT 0
-        )""")
-    db.execute("""
-        CREATE TABLE documents (
-            id INTEGER PRIMARY KEY,
-            sha256 TEXT NOT NULL UNIQUE,
-            filename TEXT, format TEXT, kind TEXT NOT NULL, language TEXT,
-            text TEXT NOT NULL,
-            case_id INTEGER REFERENCES cases(id),
-            action TEXT NOT NULL, changes TEXT NOT NULL DEFAULT '{}',
-            link_reason TEXT, ingested_at TEXT NOT NULL
-        )""")
-    db.execute("""
-        CREATE TABLE posts (
-            id INTEGER PRIMARY KEY,
-            case_id INTEGER NOT NULL REFERENCES cases(id),
-            account TEXT NOT NULL, network TEXT NOT NULL,
-            template TEXT, language TEXT, kind TEXT,
-            text TEXT NOT NULL, dedupe_key TEXT NOT NULL,
-            scheduled_at TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN
-                ('draft', 'scheduled', 'sending', 'sent', 'failed', 'cancelled', 'unknown')),
-            approved INTEGER NOT NULL DEFAULT 0, edited INTEGER NOT NULL DEFAULT 0,
-            needs_review_reason TEXT,
-            attempts INTEGER NOT NULL DEFAULT 0, retry_at TEXT,
-            remote_id TEXT, url TEXT, error TEXT, cancel_reason TEXT,
-            claimed_at TEXT, sent_at TEXT,
-            created_at TEXT NOT NULL, updated_at TEXT NOT NULL
-        )""")
-    # The same text never goes out twice from one account for one case.
-    db.execute("""
-        CREATE UNIQUE INDEX posts_no_duplicate_text ON posts (case_id, account, dedupe_key)
-        WHERE status != 'cancelled'""")
-    db.execute("CREATE INDEX posts_due ON posts (status, scheduled_at)")
-    db.execute("CREATE INDEX posts_case ON posts (case_id, status)")
-    db.execute("""
-        CREATE TABLE events (
-            id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,
-            case_id INTEGER, post_id INTEGER, document_id INTEGER, account TEXT,
-            message TEXT NOT NULL
-        )""")
-    db.execute("CREATE INDEX events_post ON events (post_id)")
-    db.execute("""
-        CREATE TABLE accounts (
-            name TEXT PRIMARY KEY,
-            paused INTEGER NOT NULL DEFAULT 0, paused_reason TEXT,
-            blocked_until TEXT
-        )""")
-    db.execute("CREATE TABLE daemon (key TEXT PRIMARY KEY, value TEXT)")
-
-
-@migrations()
-def m002_target_handles_per_network(db: sqlite_utils.Database) -> None:
-    # {"mastodon": "@x@example.social", "bluesky": "@x.bsky.social"}; `handle` stays X's.
-    db.execute("ALTER TABLE targets ADD COLUMN handles TEXT NOT NULL DEFAULT '{}'")
-
-
-@migrations()
-def m003_confirmation_and_feeds(db: sqlite_utils.Database) -> None:
-    # News saying the person was released flags the case until a human closes or keeps it.
-    db.execute("ALTER TABLE cases ADD COLUMN needs_confirmation INTEGER NOT NULL DEFAULT 0")
-    db.execute("ALTER TABLE cases ADD COLUMN confirmation_reason TEXT")
-    db.execute("ALTER TABLE cases ADD COLUMN confirmation_document INTEGER")
-    # Feed entries already handled: 'ingested', 'rejected' (not a UA) or 'failed' (gave up); 'retry' is tried again.
-    db.execute("""
-        CREATE TABLE feed_entries (
-            feed TEXT NOT NULL, entry_id TEXT NOT NULL,
-            link TEXT, title TEXT,
-            status TEXT NOT NULL CHECK (status IN ('ingested', 'rejected', 'retry', 'failed')),
-            attempts INTEGER NOT NULL DEFAULT 0, error TEXT, document_id INTEGER,
-            first_seen TEXT NOT NULL, updated_at TEXT NOT NULL,
-            PRIMARY KEY (feed, entry_id)
-        )""")
-
-
-@migrations()
-def m004_due_posts_index(db: sqlite_utils.Database) -> None:
-    # The claim and the next wake-up order scheduled posts by when they are due;
-    # without this, every poll sorts the whole queue (34 ms + 64 ms at 100,000 posts).
-    db.execute("CREATE INDEX posts_due_at ON posts (coalesce(retry_at, scheduled_at), id) WHERE status = 'scheduled'")

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-import sqlite_utils
 
 from . import models as m
 from .db import write
 from .errors import InvalidChange, NotFound
 from .events import log_event
 from .timefmt import to_db
+
+if TYPE_CHECKING:  # sqlite-utils costs ~90 ms to import; read commands do without
+    import sqlite_utils
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class NewPost:
     needs_review_reason: str | None = None
 
 
-def get_post(db: sqlite_utils.Database, post_id: int) -> dict:
+def get_post(db: "sqlite_utils.Database", post_id: int) -> dict:
     rows = list(db.query("SELECT * FROM posts WHERE id = ?", [post_id]))
     if not rows:
         raise NotFound(f"post {post_id} does not exist; 'advocate queue' lists the posts")

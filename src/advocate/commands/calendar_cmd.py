@@ -49,7 +49,7 @@ def calendar(app, days, as_json):
     first = app.now().astimezone(zone).date()
     since = dt.datetime.combine(first, dt.time(), tzinfo=zone)
     until = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(), tzinfo=zone)
-    db = app.db(create=False)
+    db = app.reader()
     caps = {name: app.config.posting.daily_cap for name in app.config.accounts}
     data = calendar_days(posts_on_days(db, since, until), list_cases(db), first, days, zone, caps)
     if as_json:
@@ -142,7 +142,7 @@ def _export_posts(app, case_id, statuses) -> list[dict]:
     from ..cases import get_case
     from ..queue import page_posts_json_text
 
-    db = app.db(create=False)
+    db = app.reader()
     if case_id is not None:
         get_case(db, case_id)
     return json.loads(page_posts_json_text(db, case_id=case_id, statuses=tuple(statuses)))

@@ -25,7 +25,7 @@ def case_list(app, status, as_json):
     from ..cases import list_cases
     from ..output import table
 
-    rows = list_cases(app.db(), status)
+    rows = list_cases(app.reader(), status)
     if as_json:
         return echo_json(rows)
     for row in rows:
@@ -51,7 +51,7 @@ def case_show(app, case_id, as_json):
     from ..documents import documents_of
     from ..output import fields
 
-    db = app.db()
+    db = app.reader()
     data = case_json(db, case_id)
     data["sources"] = loads(get_case(db, case_id)["sources"], {})
     data["documents"] = documents_of(db, case_id)

@@ -78,7 +78,7 @@ def status(app, as_json):
     """Is the daemon alive; the next due post; posts sent today per account; recent errors."""
     from ..status import gather
 
-    report = gather(app.db(create=False), app.config, app.now())
+    report = gather(app.reader(), app.config, app.now())
     if as_json:
         return echo_json(report)
     click.echo(f"daemon: {report['daemon']['state']}" + (f" (pid {report['daemon']['pid']}, last seen {report['daemon']['heartbeat']})" if report['daemon']['pid'] else ""))

@@ -109,7 +109,7 @@ def _list(app, options):
     filters = _list_filters(app, options)
     order = dict(sort=options["sort"], desc=options["desc"])
     limit, offset = _window(options)
-    db = app.db(create=False)
+    db = app.reader()
     if options["as_json"]:
         return click.echo(page_posts_json_text(db, **order, limit=limit, offset=offset, **filters))
     if options["as_csv"]:
@@ -357,8 +357,8 @@ def history(app, case_id, limit, as_json):
 
     filters = dict(case_id=case_id, statuses=("sent",), limit=limit, order="sent_at DESC")
     if as_json:
-        return click.echo(posts_json_text(app.db(create=False), **filters))
-    rows = list_posts(app.db(create=False), **filters)
+        return click.echo(posts_json_text(app.reader(), **filters))
+    rows = list_posts(app.reader(), **filters)
     zone = app.config.posting.timezone
     view = [{**r, "when": show(r["sent_at"], zone)[:16], "text": " ".join(r["text"].split())} for r in rows]
     table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "Sent"), ("url", "Link"), ("text", "Text")],
