@@ -262,7 +262,7 @@ def test_x_duplicate_text_fails_for_good_with_xs_words(fake, x):
 
     again = x.publish(a_post(2), NOW)
 
-    assert again == PublishResult("failed", error=f"X answered 403: {DUPLICATE}")
+    assert again == PublishResult("failed", error=f"X answered 403: {DUPLICATE}", duplicate=True)
     assert fake.posted_count(a_post().text) == 1
 
 

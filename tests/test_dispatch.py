@@ -373,3 +373,46 @@ def test_claim_and_wake_up_walk_the_due_index_not_the_whole_queue(campaign):
     for plan in (claim_plan, wake_plan):
         details = " ".join(row[3] for row in plan)
         assert "posts_due_at" in details and "TEMP B-TREE" not in details
+
+
+# --- what the reviewer found -------------------------------------------------------
+
+
+def test_a_channel_that_crashes_leaves_the_post_unknown_not_stuck_sending(campaign, fake, clock, monkeypatch):
+    [post_id] = add_posts(campaign.db, NOW, campaign.case_id, [NOW - MINUTE])
+    channel = campaign.pool.get("org_x")
+    monkeypatch.setattr(channel, "publish", lambda post, now: 1 / 0)
+    result = tick(campaign, clock, NOW)
+    assert result.problems == [post_id]
+    shown = queue_entry(campaign, post_id)
+    assert shown["status"] == "unknown"
+    assert "ZeroDivisionError" in shown["error"]
+
+
+def test_x_calling_a_retry_a_duplicate_means_the_first_try_went_out(campaign, fake, clock):
+    # X answered 503 but had posted; the retry is refused as duplicate content.
+    [post_id] = add_posts(campaign.db, NOW, campaign.case_id, [NOW - MINUTE])
+    text = post(campaign.db, post_id)["text"]
+    fake.script(Reply.error(503))
+    fake._create(text, status="posted before the 503")
+    tick(campaign, clock, NOW)
+    assert post(campaign.db, post_id)["status"] == "scheduled"
+    later = dt.datetime.fromisoformat(post(campaign.db, post_id)["retry_at"])
+    tick(campaign, clock, later)
+    shown = queue_entry(campaign, post_id, later)
+    assert shown["status"] == "sent"  # found on the timeline by reconciliation
+    assert shown["remote_id"] == fake.posts[0]["id"]
+
+
+def test_an_unknown_post_of_an_account_gone_from_the_config_does_not_stop_the_ticks(tmp_path, fake, clock):
+    space = make_campaign(tmp_path, {"org_x": fake.base_url})
+    [lost] = add_posts(space.db, NOW, space.case_id, [NOW - MINUTE], account="old_account")
+    with write(space.db):
+        space.db.execute("UPDATE posts SET status = 'unknown', claimed_at = ? WHERE id = ?", [NOW.isoformat(), lost])
+    [due] = add_posts(space.db, NOW, space.case_id, [NOW], texts=["Free Maryam Ahmadi today #UA001"])
+    clock.at = NOW
+    result = space.dispatcher.tick(NOW)
+    assert result.sent == [due]
+    assert post(space.db, lost)["status"] == "unknown"
+    space.pool.close()
+    space.db.close()

@@ -23,7 +23,7 @@ from . import models as m
 from . import queue
 from .channels.base import OutgoingPost, PublishResult
 from .config import Config
-from .errors import ChannelError
+from .errors import AdvocateError, ChannelError
 from .housekeeping import notify_now, run_housekeeping
 from .planner import next_free_time, settings_from
 from .timefmt import from_db, to_db
@@ -104,7 +104,14 @@ class Dispatcher:
             account_state.pause(self.db, now, post["account"], str(exc))
             return False
         outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"])
-        result = channel.publish(outgoing, now)
+        try:
+            result = channel.publish(outgoing, now)
+        except Exception as exc:  # a channel bug must not leave the post 'sending' until a restart
+            logger.exception("publishing post %s failed unexpectedly", post["id"])
+            result = PublishResult("unknown", error=f"unexpected error while publishing ({type(exc).__name__}: {exc}); check the account before retrying")
+        if result.duplicate and post["attempts"] > 1:
+            # X refuses a text it already has: an earlier attempt that "failed" went out after all.
+            result = PublishResult("unknown", error=f"{result.error} An earlier attempt may have been published; reconciling.")
         self._record(post, result, now)
         return result.outcome == "sent"
 
@@ -167,7 +174,7 @@ class Dispatcher:
             since = min(from_db(p["claimed_at"] or p["updated_at"]) for p in posts) - dt.timedelta(minutes=5)
             try:
                 recent = self.pool.get(account).recent_posts(since)
-            except ChannelError as exc:
+            except AdvocateError as exc:  # a network error, or an account gone from config.toml
                 logger.warning("cannot reconcile %s unknown posts of %s: %s", len(posts), account, exc)
                 continue
             for post in posts:

@@ -47,6 +47,7 @@ class PublishResult:
     url: str | None = None
     error: str | None = None  # one human line, never a secret
     retry_at: dt.datetime | None = None
+    duplicate: bool = False  # the network refused it as a copy of a post it already has
 
     def __post_init__(self):
         if self.outcome not in OUTCOMES:

@@ -6,8 +6,8 @@ and only made again when the server refuses its token.
 
 Bluesky has no idempotency key: a post whose answer was lost comes back as
 "unknown", and the dispatcher finds it (or not) through recent_posts (the
-author feed) instead of sending it again. The same goes for a 504, which a
-gateway sends after the server may already have written the record.
+author feed) instead of sending it again. The same goes for any 5xx: the
+server may already have written the record.
 """
 
 from __future__ import annotations
@@ -248,10 +248,11 @@ def classify_error(exc: Exception, now: dt.datetime) -> PublishResult:
 def _classify_http(status: int, error: str, now: dt.datetime) -> PublishResult:
     if status in (401, 403):
         return PublishResult(AUTH_FAILED, error=error)
-    if status == 504:  # the gateway gave up waiting; the record may exist
-        return maybe_posted(error)
     if status >= 500:
-        return retry_later(error, now)
+        # A server error may come after the record was written (a 504 gateway
+        # timeout most of all), and Bluesky has no idempotency key: sending
+        # again could post twice, so it is reconciled instead.
+        return maybe_posted(error)
     return PublishResult(FAILED, error=error)  # 400 InvalidRecord, 413...: permanent
 
 

@@ -200,7 +200,8 @@ def _classify_http(exc: tweepy.HTTPException, now: dt.datetime) -> PublishResult
         return PublishResult(AUTH_FAILED, error=error)
     if status >= 500:
         return retry_later(error, now)
-    return PublishResult(FAILED, error=error)  # 400, 403 duplicate, 404...: permanent
+    duplicate = status == 403 and "duplicate content" in error
+    return PublishResult(FAILED, error=error, duplicate=duplicate)  # 400, 403 duplicate, 404...: permanent
 
 
 def binding_limit(headers: Mapping[str, str]) -> tuple[dt.datetime | None, str]:
