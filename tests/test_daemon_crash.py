@@ -291,7 +291,7 @@ def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign
         proc.send_signal(signal.SIGHUP)
         wait_for(lambda: "config reloaded" in log.read_text().replace("config not reloaded", ""), 10, "the reload")
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(10) == 0
+        assert proc.wait(10) == 0, log.read_text()
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -243,11 +243,18 @@ def parse_assignment(text: str) -> tuple[str, object]:
     if not sep or key not in EDITABLE:
         raise InvalidChange(f"--set {text!r}: write FIELD=VALUE with FIELD one of {', '.join(sorted(EDITABLE))}")
     kind = EDITABLE[key]
+    clearable = ("url", "index_number", "ua_number", "title", "suggested_message")  # FIELD= clears these
+    last_year = 9000  # the end of 9999-12-31 is past what datetime can hold
+    if not (value.strip(", ") if kind is list else value) and key not in clearable:  # an empty override would block every later update of it
+        raise InvalidChange(f"--set {key}: {key} cannot be empty; give a value (only {', '.join(sorted(clearable))} can be cleared)")
     if kind == "date":
         try:
-            return key, dt.date.fromisoformat(value).isoformat()
+            day = dt.date.fromisoformat(value)
         except ValueError:
             raise InvalidChange(f"--set {key}: '{value}' is not a date like 2019-06-01") from None
+        if day.year > last_year:
+            raise InvalidChange(f"--set {key}: {value} is too far ahead; choose a date before the year {last_year + 1}")
+        return key, day.isoformat()
     if kind is list:
         return key, [v.strip() for v in value.split(",") if v.strip()]
     if key == "timezone":

@@ -7,7 +7,6 @@ the queue starts as fast as click and sqlite-utils allow.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
@@ -81,14 +80,13 @@ class AdvocateGroup(click.Group):
             if os.environ.get("ADVOCATE_DEBUG"):
                 raise
             raise click.ClickException(f"database error: {exc}; if it says 'locked', another process holds it too long, try again") from None
-
-
-def echo_json(value) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
-
-
-def json_option(func):
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(func)
+        except sqlite3.IntegrityError as exc:
+            if os.environ.get("ADVOCATE_DEBUG"):
+                raise
+            if "posts_no_duplicate_text" in str(exc) or "dedupe_key" in str(exc):
+                raise click.ClickException("that text is already used by another post of the same case and account; "
+                                           "write a different text") from None
+            raise click.ClickException(f"the change breaks a rule of the database ({exc}); nothing was changed") from None
 
 
 @click.group(cls=AdvocateGroup, context_settings={"help_option_names": ["-h", "--help"]})

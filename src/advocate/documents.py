@@ -43,16 +43,16 @@ def ingest_text(db, now: dt.datetime, name: str, document: DocumentText, *, case
     from .ingest import parse_ua
 
     digest = sha256(document.text)
-    seen = list(db.query("SELECT id, kind, case_id FROM documents WHERE sha256 = ?", [digest]))
-    if seen:
-        row = seen[0]
-        return IngestOutcome(name, row["kind"], "unchanged", row["case_id"], row["id"], notes=["this document was ingested before; nothing changed"])
-    parsed = parse_ua(document.text)
+    parsed = parse_ua(document.text)  # parsed before the transaction: it can take a while, and reads nothing
     if overrides:
         parsed = _with_overrides(parsed, overrides)
-    if parsed.kind == "unknown":
-        raise IngestError(f"{name}: does not read as an Urgent Action or as news about a case (no UA heading, no person named); nothing was stored")
-    with write(db):
+    with write(db):  # the duplicate check and the changes in one transaction: two ingests of a file can't race
+        seen = list(db.query("SELECT id, kind, case_id FROM documents WHERE sha256 = ?", [digest]))
+        if seen:
+            row = seen[0]
+            return IngestOutcome(name, row["kind"], "unchanged", row["case_id"], row["id"], notes=["this document was ingested before; nothing changed"])
+        if parsed.kind == "unknown":
+            raise IngestError(f"{name}: does not read as an Urgent Action or as news about a case (no UA heading, no person named); nothing was stored")
         outcome = _apply(db, now, name, parsed, case_id, overrides or {}, fallback_zone)
         outcome.document_id = _store_document(db, now, name, document, digest, outcome)
         if outcome.kind == "news" and outcome.case_id is not None:

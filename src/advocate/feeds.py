@@ -24,7 +24,7 @@ from .db import write
 from .errors import AdvocateError
 from .events import log_event
 from .timefmt import from_db, to_db
-from .watch import apply_document
+from .intake import apply_document
 
 logger = logging.getLogger("advocate")
 
@@ -53,15 +53,53 @@ def fetch_url(url: str, timeout: float) -> bytes:
         try:
             return Path(url2pathname(unquote(urlparse(url).path))).read_bytes()
         except OSError as exc:
-            raise FetchError(f"{url}: {exc.strerror}") from None
+            raise FetchError(f"{public_url(url)}: {exc.strerror}") from None
     import requests
 
     try:
         response = requests.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT})
         response.raise_for_status()
     except requests.RequestException as exc:
-        raise FetchError(f"{url}: {exc}") from None
+        raise FetchError(f"{public_url(url)}: {fetch_failure(exc)}") from None
     return response.content
+
+
+def public_url(url: str) -> str:
+    """scheme://host/path: what may be logged and stored of a URL.
+
+    The query, fragment and any user:password are left out: feed and
+    document links carry tokens and signed parameters there.
+    """
+    try:
+        parts = urlparse(url)
+        host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # a malformed port or address: show nothing of it
+        return "(a malformed URL)"
+    if parts.scheme == "file":
+        return f"file://{parts.path}"
+    if not parts.netloc:  # an entry id like 'ua-1' or 'sha256:...', not a link
+        return url
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def fetch_failure(exc: BaseException) -> str:
+    """Why a request failed, from its status code or its type: its text holds the full URL."""
+    import requests
+
+    response = getattr(exc, "response", None)
+    if isinstance(exc, requests.HTTPError) and response is not None:
+        return f"HTTP {response.status_code}{(' ' + response.reason) if response.reason else ''}"
+    if isinstance(exc, requests.ConnectTimeout):  # before Timeout: it is both
+        return "no connection within the timeout"
+    if isinstance(exc, requests.Timeout):
+        return "no answer within the timeout"
+    if isinstance(exc, requests.ConnectionError):
+        reason = exc.args[0] if exc.args else exc
+        reason = getattr(reason, "reason", reason)
+        return f"the connection failed ({type(reason).__name__})"
+    return f"the request failed ({type(exc).__name__})"
 
 
 def feeds_due(db, config: Config, now: dt.datetime) -> bool:
@@ -79,7 +117,7 @@ def poll_feeds(db, config: Config, now: dt.datetime, fetch: Fetch = fetch_url) -
         try:
             entries = read_feed(url, fetch, config.feeds.timeout_seconds)
         except FetchError as exc:
-            logger.warning("feed %s not read, trying again at the next poll: %s", url, exc)
+            logger.warning("feed %s not read, trying again at the next poll: %s", public_url(url), exc)
             result.feed_errors[url] = str(exc)
             continue
         for entry in reversed(entries):  # feeds list the newest first; an update needs its UA before it
@@ -128,13 +166,13 @@ def handle_entry(db, feed: str, entry, now: dt.datetime, config: Config, fetch: 
 
 def _record_retry(db, feed, key, entry, now, attempts: int, error: str, result: FeedResult) -> None:
     if attempts < MAX_ATTEMPTS:
-        logger.warning("feed entry %s not fetched (attempt %s), trying again at the next poll: %s", key, attempts, error)
+        logger.warning("feed entry %s not fetched (attempt %s), trying again at the next poll: %s", public_url(key), attempts, error)
         _record(db, feed, key, entry, now, "retry", attempts, error)
         result.retrying.append(key)
         return
     with write(db):
         _record(db, feed, key, entry, now, "failed", attempts, error)
-        log_event(db, now, "feed-failed", f"feed entry {entry.get('link') or key} given up after {attempts} attempts: {error}")
+        log_event(db, now, "feed-failed", f"feed entry {public_url(entry.get('link') or key)} given up after {attempts} attempts: {error}")
 
 
 def _record(db, feed, key, entry, now, status: str, attempts: int, error: str | None, document_id: int | None = None) -> None:

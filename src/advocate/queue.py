@@ -110,26 +110,30 @@ def _transition(db, ids, now, allowed: tuple[str, ...], sets: str, args: list, e
 
 
 def approve(db, now, ids=(), case_id=None, all_=False) -> list[int]:
-    targets = _select_ids(db, ids, case_id, all_, (m.DRAFT,))
-    _refuse_closed(db, targets)
-    return _transition(db, targets, now, (m.DRAFT, m.SCHEDULED), "status = 'scheduled', approved = 1", [], "approved", "approved")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        targets = _select_ids(db, ids, case_id, all_, (m.DRAFT,))
+        _refuse_closed(db, targets)
+        return _transition(db, targets, now, (m.DRAFT, m.SCHEDULED), "status = 'scheduled', approved = 1", [], "approved", "approved")
 
 
 def reject(db, now, ids=(), case_id=None, all_=False) -> list[int]:
-    targets = _select_ids(db, ids, case_id, all_, m.PENDING)
-    return _transition(db, targets, now, m.PENDING, "status = 'cancelled', cancel_reason = 'rejected'", [], "rejected", "rejected")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        targets = _select_ids(db, ids, case_id, all_, m.PENDING)
+        return _transition(db, targets, now, m.PENDING, "status = 'cancelled', cancel_reason = 'rejected'", [], "rejected", "rejected")
 
 
 def cancel(db, now, ids=(), case_id=None, all_=False, reason="cancelled by user") -> list[int]:
-    targets = _select_ids(db, ids, case_id, all_, m.PENDING)
-    return _transition(db, targets, now, m.PENDING, "status = 'cancelled', cancel_reason = ?", [reason], "cancelled", "cancelled")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        targets = _select_ids(db, ids, case_id, all_, m.PENDING)
+        return _transition(db, targets, now, m.PENDING, "status = 'cancelled', cancel_reason = ?", [reason], "cancelled", "cancelled")
 
 
 def retry(db, now, post_id: int) -> list[int]:
     """A human checked an unknown or failed post was not published: send it again."""
-    _refuse_closed(db, [post_id])
-    sets = "status = 'scheduled', retry_at = NULL, error = NULL, scheduled_at = max(scheduled_at, ?)"
-    return _transition(db, [post_id], now, (m.UNKNOWN, m.FAILED), sets, [to_db(now)], "retry", "set to retry")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        _refuse_closed(db, [post_id])
+        sets = "status = 'scheduled', retry_at = NULL, error = NULL, scheduled_at = max(scheduled_at, ?)"
+        return _transition(db, [post_id], now, (m.UNKNOWN, m.FAILED), sets, [to_db(now)], "retry", "set to retry")
 
 
 def mark_sent_by_hand(db, now, post_id: int, remote_id: str | None, url: str | None) -> list[int]:
@@ -139,26 +143,29 @@ def mark_sent_by_hand(db, now, post_id: int, remote_id: str | None, url: str | N
 
 
 def edit(db, now, post_id: int, text: str, dedupe_key: str) -> None:
-    _refuse_closed(db, [post_id])
-    sets = "text = ?, dedupe_key = ?, edited = 1"
-    _transition(db, [post_id], now, m.PENDING, sets, [text, dedupe_key], "edited", "edited")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        _refuse_closed(db, [post_id])
+        sets = "text = ?, dedupe_key = ?, edited = 1"
+        _transition(db, [post_id], now, m.PENDING, sets, [text, dedupe_key], "edited", "edited")
 
 
 def move(db, now, post_id: int, when: dt.datetime) -> None:
-    _refuse_closed(db, [post_id])
-    post = get_post(db, post_id)
-    case = _case_of(db, post)
-    if when <= now:
-        raise InvalidChange(f"post {post_id}: {when.isoformat()} is in the past; choose a later time")
-    if case["deadline_at"] and to_db(when) >= case["deadline_at"]:
-        raise InvalidChange(f"post {post_id}: {when.isoformat()} is after case {case['id']}'s deadline ({case['deadline']})")
-    _transition(db, [post_id], now, m.PENDING, "scheduled_at = ?, edited = 1", [to_db(when)], "moved", "moved")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        _refuse_closed(db, [post_id])
+        post = get_post(db, post_id)
+        case = _case_of(db, post)
+        if when <= now:
+            raise InvalidChange(f"post {post_id}: {when.isoformat()} is in the past; choose a later time")
+        if case["deadline_at"] and to_db(when) >= case["deadline_at"]:
+            raise InvalidChange(f"post {post_id}: {when.isoformat()} is after case {case['id']}'s deadline ({case['deadline']})")
+        _transition(db, [post_id], now, m.PENDING, "scheduled_at = ?, edited = 1", [to_db(when)], "moved", "moved")
 
 
 def post_now(db, now, post_id: int) -> None:
-    _refuse_closed(db, [post_id])
-    sets = "status = 'scheduled', approved = 1, scheduled_at = ?, retry_at = NULL"
-    _transition(db, [post_id], now, m.PENDING, sets, [to_db(now)], "post-now", "set to go out now")
+    with write(db):  # read and change in one transaction: nothing moves in between
+        _refuse_closed(db, [post_id])
+        sets = "status = 'scheduled', approved = 1, scheduled_at = ?, retry_at = NULL"
+        _transition(db, [post_id], now, m.PENDING, sets, [to_db(now)], "post-now", "set to go out now")
 
 
 def _case_of(db, post: dict) -> dict:
@@ -219,10 +226,19 @@ def claim_next(db, now: dt.datetime, accounts: Sequence[str]) -> dict | None:
 def record_sent(db, now, post: dict, remote_id, url) -> None:
     with write(db):
         db.execute(
-            "UPDATE posts SET status = 'sent', remote_id = ?, url = ?, error = NULL, sent_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
+            # 'unknown' too: if something marked it so meanwhile, we now know it went out.
+            "UPDATE posts SET status = 'sent', remote_id = ?, url = ?, error = NULL, sent_at = ?, updated_at = ? WHERE id = ? AND status IN ('sending', 'unknown')",
             [remote_id, url, to_db(now), to_db(now), post["id"]],
         )
+        _check_matched(db, now, post, "sent", f"published as {remote_id}")
         log_event(db, now, "sent", f"post {post['id']} sent on {post['account']} as {remote_id}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
+
+
+def _check_matched(db, now, post: dict, outcome: str, detail: str) -> None:
+    """A result for a post no longer 'sending' (changed by hand meanwhile): keep the fact in the log."""
+    if db.execute("SELECT changes()").fetchone()[0] == 0:
+        log_event(db, now, "conflict", f"post {post['id']}: {outcome} ({detail}) arrived after its status changed; check it with 'advocate queue show {post['id']}'",
+                  post_id=post["id"], case_id=post["case_id"], account=post["account"])
 
 
 def record_retry(db, now, post: dict, error: str, retry_at: dt.datetime, *, counts: bool = True, max_attempts: int = 5) -> str:
@@ -234,12 +250,14 @@ def record_retry(db, now, post: dict, error: str, retry_at: dt.datetime, *, coun
                 "UPDATE posts SET status = 'failed', error = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
                 [f"gave up after {attempts} attempts: {error}", to_db(now), post["id"]],
             )
+            _check_matched(db, now, post, "failed", error)
             log_event(db, now, "failed", f"post {post['id']} failed after {attempts} attempts: {error}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
             return m.FAILED
         db.execute(
             "UPDATE posts SET status = 'scheduled', attempts = ?, retry_at = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
             [attempts, to_db(retry_at), error, to_db(now), post["id"]],
         )
+        _check_matched(db, now, post, "retry", error)
         log_event(db, now, "retry", f"post {post['id']} will be retried at {to_db(retry_at)}: {error}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
     return m.SCHEDULED
 
@@ -251,6 +269,7 @@ def record_final(db, now, post: dict, status: str, error: str) -> None:
             "UPDATE posts SET status = ?, error = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
             [status, error, to_db(now), post["id"]],
         )
+        _check_matched(db, now, post, status, error)
         log_event(db, now, status, f"post {post['id']} {status}: {error}", post_id=post["id"], case_id=post["case_id"], account=post["account"])
 
 

@@ -46,9 +46,9 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
     from .messages.templates import template_from_suggestion
 
     result = ScheduleResult()
-    rows = [c for c in case_store.open_cases(db) if not c["paused"] and (not case_ids or c["id"] in case_ids)]
     available = {t.language for t in templates}
-    with write(db):
+    with write(db):  # the cases are read in the transaction that plans them: a case closed meanwhile gets nothing
+        rows = [c for c in case_store.open_cases(db) if not c["paused"] and (not case_ids or c["id"] in case_ids)]
         for case in rows:
             if replan:
                 result.withdrawn += withdraw_untouched(db, case["id"], now)

@@ -27,8 +27,17 @@ def local(moment: dt.datetime, zone: str) -> dt.datetime:
 
 
 def end_of_day(day: dt.date, zone: str) -> dt.datetime:
-    """The first instant after `day` in `zone`: a deadline runs to the end of its day."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(zone))
+    """The first instant after `day` in `zone`: a deadline runs to the end of its day.
+
+    ValueError (with a message for a person) when that instant is beyond
+    what the calendar, or its UTC form in the database, can hold.
+    """
+    try:
+        moment = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=ZoneInfo(zone))
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{day.isoformat()} is too far in the future; choose a date before year 9999") from None
+    return moment
 
 
 def show(text_or_moment, zone: str) -> str:

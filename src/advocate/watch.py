@@ -31,7 +31,8 @@ from pathlib import Path
 
 from .config import Config
 from .db import write
-from .documents import IngestOutcome, ingest_text
+from .documents import IngestOutcome
+from .intake import apply_document
 from .errors import AdvocateError
 from .events import log_event
 
@@ -101,26 +102,6 @@ def ingest_file(db, path: Path, now: dt.datetime, config: Config) -> IngestOutco
     from .ingest import read_document
 
     return apply_document(db, config, now, path.name, read_document(path))
-
-
-def apply_document(db, config: Config, now: dt.datetime, name: str, document) -> IngestOutcome:
-    """Ingest, then (as `advocate ingest` does) keep an already scheduled campaign in step with an update."""
-    outcome = ingest_text(db, now, name, document, fallback_zone=config.posting.timezone)
-    if outcome.action == "updated":
-        _refresh(db, config, now, outcome)
-    return outcome
-
-
-def _refresh(db, config: Config, now: dt.datetime, outcome: IngestOutcome) -> None:
-    from .scheduling import refresh
-
-    try:  # the document is stored either way; a plan that cannot be redone waits for `advocate schedule`
-        result = refresh(db, config, now, outcome.case_id, outcome.changes)
-    except AdvocateError as exc:
-        logger.warning("case %s updated by %s, but its plan was not redone: %s; run 'advocate schedule'", outcome.case_id, outcome.file, exc)
-        return
-    if result is not None:
-        outcome.notes.append(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
 
 
 def _fail(db, path: Path, now, reason: str, result: InboxResult) -> None:

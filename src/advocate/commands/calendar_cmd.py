@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_json, json_option
+from ..output import echo_json, json_option
 from .queue_cmd import STATUSES
 
 PROGRESS_FROM = 1000  # items; fewer take well under a second

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..cli import echo_json, json_option
+from ..output import echo_json, json_option
 
 
 def register(cli: click.Group) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import echo_json, json_option
+from ..output import echo_json, json_option
 
 SHOWN_FIELDS = ("kind", "language", "ua_number", "index_number", "person", "pronouns", "country",
                 "issued", "deadline", "languages", "hashtags", "handles", "suggested_message", "url", "closure_line")
@@ -31,32 +31,20 @@ def ingest(app, files, case_id, assignments, as_json):
     it came from. Ingesting the same document twice changes nothing.
     """
     from ..cases import case_json, parse_assignment
-    from ..documents import ingest_text
+    from ..intake import apply_document
     from ..ingest import read_document
 
     overrides = dict(parse_assignment(a) for a in assignments)
     documents = [(name, _read(name, read_document)) for name in files]  # read all before writing any
     db, now, results = app.db(), app.now(), []
     for name, document in documents:
-        outcome = ingest_text(db, now, name, document, case_id=case_id, overrides=overrides,
-                              fallback_zone=app.config.posting.timezone)
-        if outcome.action == "updated":
-            _refresh(app, outcome)
+        outcome = apply_document(db, app.config, now, name, document, case_id=case_id, overrides=overrides)
         case = case_json(db, outcome.case_id) if outcome.case_id else None
         results.append({"file": name, "kind": outcome.kind, "action": outcome.action, "case": case})
         if not as_json:
             _report(outcome, case)
     if as_json:
         echo_json(results)
-
-
-def _refresh(app, outcome) -> None:
-    """An update that moves the deadline or changes targets re-plans a scheduled campaign."""
-    from ..scheduling import refresh
-
-    result = refresh(app.db(), app.config, app.now(), outcome.case_id, outcome.changes)
-    if result is not None:
-        outcome.notes.append(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
 
 
 def _read(name: str, read_document):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option
+from ..output import echo_json, json_option
 
 NETWORKS = ("x", "mastodon", "bluesky")
 

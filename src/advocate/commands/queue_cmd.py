@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import echo_json, json_option
+from ..output import echo_json, json_option
 
 STATUSES = ("draft", "scheduled", "sending", "sent", "failed", "cancelled", "unknown")
 ACTIVE = ("draft", "scheduled", "sending", "unknown")
@@ -134,7 +134,8 @@ def _bound(app, text, *, end: bool):
     import re
     from zoneinfo import ZoneInfo
 
-    from ..timefmt import end_of_day
+    from ..errors import InvalidChange
+    from ..timefmt import UTC, end_of_day
     from ..when import parse_when
 
     if text is None:
@@ -142,8 +143,18 @@ def _bound(app, text, *, end: bool):
     zone, now = app.config.posting.timezone, app.now()
     word = text.strip().lower()
     if word in DAY_WORDS or re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
-        day = (now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=DAY_WORDS[word])) if word in DAY_WORDS else dt.date.fromisoformat(word)
-        return end_of_day(day, zone) if end else dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(zone))
+        try:
+            day = (now.astimezone(ZoneInfo(zone)).date() + dt.timedelta(days=DAY_WORDS[word])) if word in DAY_WORDS else dt.date.fromisoformat(word)
+        except ValueError:  # '2019-13-45': let queue move's reader say what it says of it
+            return parse_when(text, now, zone)
+        except OverflowError:
+            raise InvalidChange(f"--{'to' if end else 'from'} {text}: that day is beyond the calendar") from None
+        try:
+            moment = end_of_day(day, zone) if end else dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(zone))
+            moment.astimezone(UTC)  # the database compares UTC text
+        except (OverflowError, ValueError):
+            raise InvalidChange(f"--{'to' if end else 'from'} {text}: that day is beyond the calendar; choose a day between years 1 and 9998") from None
+        return moment
     return parse_when(text, now, zone)
 
 
@@ -248,6 +259,8 @@ queue.command("cancel", help="Cancel pending posts (ids, --case ID or --all).")(
 @click.pass_obj
 def queue_edit(app, post_id, text):
     """Change a pending post's text; it is checked for length and the guard."""
+    import sqlite3
+
     from ..errors import InvalidChange
     from ..messages.guard import GuardSettings, check_post, dedupe_key
     from ..messages.length import measure
@@ -267,7 +280,16 @@ def queue_edit(app, post_id, text):
     problems = check_post(text, GuardSettings(guard.max_hashtags, guard.max_mentions, guard.mention_needs_review), approved=True)
     if problems:
         raise InvalidChange(f"post {post_id}: {'; '.join(problems)}")
-    edit(db, app.now(), post_id, text, dedupe_key(text))
+    key = dedupe_key(text)
+    try:
+        edit(db, app.now(), post_id, text, key)
+    except sqlite3.IntegrityError:  # posts_no_duplicate_text: the same text never goes out twice from one account
+        other = db.execute("SELECT id FROM posts WHERE case_id = ? AND account = ? AND dedupe_key = ? AND id != ? "
+                           "AND status != 'cancelled' ORDER BY id LIMIT 1",
+                           [post["case_id"], post["account"], key, post_id]).fetchone()
+        which = f"post {other[0]}" if other else "another post"
+        raise InvalidChange(f"post {post_id}: this text is already used by {which} of case {post['case_id']} "
+                            f"on {post['account']}; write a different text") from None
     click.echo(f"post {post_id} edited ({size.length}/{size.limit})")
 
 

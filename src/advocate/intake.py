@@ -1,0 +1,48 @@
+"""A document in; its case and, when the case was already scheduled, its plan
+updated, in one transaction. The CLI, the inbox and the feeds all come here.
+
+One transaction, so a crash can never leave an update stored (and so
+'unchanged' when ingested again) without the re-plan it called for. A plan
+that cannot be redone (a broken template, say) is rolled back on its own,
+in a savepoint: the document still counts, and the coordinator is told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from .config import Config
+from .db import write
+from .documents import IngestOutcome, ingest_text
+from .errors import AdvocateError
+
+logger = logging.getLogger("advocate")
+
+
+def apply_document(db, config: Config, now: dt.datetime, name: str, document, *,
+                   case_id: int | None = None, overrides: dict | None = None) -> IngestOutcome:
+    with write(db):
+        outcome = ingest_text(db, now, name, document, case_id=case_id, overrides=overrides,
+                              fallback_zone=config.posting.timezone)
+        if outcome.action == "updated":
+            _replan(db, config, now, outcome)
+    return outcome
+
+
+def _replan(db, config: Config, now: dt.datetime, outcome: IngestOutcome) -> None:
+    from .scheduling import refresh
+
+    db.execute("SAVEPOINT replan")
+    try:
+        result = refresh(db, config, now, outcome.case_id, outcome.changes)
+    except AdvocateError as exc:
+        db.execute("ROLLBACK TO replan")
+        note = f"case {outcome.case_id} updated, but its plan was not redone: {exc}; run 'advocate schedule'"
+        logger.warning(note)
+        outcome.notes.append(note)
+        return
+    finally:
+        db.execute("RELEASE replan")
+    if result is not None:
+        outcome.notes.append(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")

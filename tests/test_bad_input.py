@@ -1,0 +1,186 @@
+"""Bad input the reviewer found printing tracebacks: each is one `Error:` line, a non-zero exit, nothing changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+
+import pytest
+
+from advocate.errors import InvalidChange
+from advocate.when import parse_when
+
+APRIL_10 = "--now 2019-04-10T09:00+05:00"
+NOW = dt.datetime.fromisoformat("2019-04-10T09:00+05:00")
+ZONE = "Asia/Almaty"  # the posting time zone of the default config
+
+
+@pytest.fixture
+def planned(workspace, seeds):
+    """Case 1 with its plan of draft posts."""
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    return workspace
+
+
+def snapshot(space) -> tuple[str, str]:
+    return (space.run(f"{APRIL_10} queue --all --json").output, space.run(f"{APRIL_10} case show 1 --json").output)
+
+
+def refused(space, command: str, now: str = APRIL_10) -> str:
+    """A command that must fail: one line on stderr, no traceback, the queue and the case as they were."""
+    before = snapshot(space)
+    result = space.run(f"{now} {command}", ok=False)
+    assert result.exit_code != 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert snapshot(space) == before
+    return lines[0]
+
+
+# --- 1. an edit to a text another post already uses ---------------------------------------
+
+def test_editing_a_post_to_the_text_of_another_is_refused_naming_it(planned):
+    posts = planned.json(f"{APRIL_10} queue")
+    first = posts[0]
+    twin = next(p for p in posts[1:] if (p["case_id"], p["channel"]) == (first["case_id"], first["channel"]))
+    error = refused(planned, f"queue edit {twin['id']} --text {shlex.quote(first['text'])}")
+    assert f"post {first['id']}" in error and "already used" in error
+
+
+# --- 2. --from/--to with a date that is no date ------------------------------------------
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_an_impossible_day_in_from_or_to_is_one_line_like_queue_move(planned, option):
+    error = refused(planned, f"queue {option} 2019-13-45")
+    assert error == refused(planned, "queue move 1 2019-13-45")
+    assert "2019-13-45" in error
+
+
+def test_a_day_beyond_the_calendar_in_from_or_to_is_one_line(planned):
+    assert "calendar" in refused(planned, "queue --to 9999-12-31")  # its end is in year 10000
+    assert "calendar" in refused(planned, "queue --from 0001-01-01")  # its start in UTC is in year 0
+
+
+# --- 3. offsets and times beyond the calendar ----------------------------------------------
+
+def test_a_huge_relative_offset_is_refused(planned):
+    assert "at most 3650 days" in refused(planned, "queue move 1 +99999999d")
+    assert "at most 3650 days" in refused(planned, "queue --to +99999999d")
+    refused(planned, "queue move 1 +99999999999999999999999999m")
+
+
+def test_moving_from_the_end_of_the_calendar_is_refused(planned):
+    assert "calendar" in refused(planned, "queue move 2 +2h", now="--now 9999-12-31T23:00+00:00")
+
+
+def test_an_iso_time_whose_utc_form_is_beyond_the_calendar_is_refused(planned):
+    refused(planned, "queue move 1 9999-12-31T23:00-05:00")
+
+
+# --- 4. a deadline beyond what a date can hold ---------------------------------------------
+
+def test_a_deadline_in_year_9999_is_refused(planned):
+    assert "too far ahead" in refused(planned, "case edit 1 --set deadline=9999-12-31")
+
+
+def test_end_of_day_says_when_a_day_is_too_far():
+    from advocate.timefmt import end_of_day
+
+    with pytest.raises(ValueError, match="too far in the future"):
+        end_of_day(dt.date(9999, 12, 31), ZONE)
+
+
+# --- 5. a time dateparser would silently drop ---------------------------------------------
+
+@pytest.mark.parametrize("text", ["tomorrow 25:00", "tomorrow 24:00", "tomorrow 10:61", "tomorrow 13pm",
+                                  "tomorrow 99", "tomorrow banana", "friday 10:00:75", "April 12 10:75"])
+def test_a_time_that_is_not_fully_understood_is_refused(text):
+    with pytest.raises(InvalidChange):
+        parse_when(text, NOW, ZONE)
+
+
+def test_tomorrow_at_25_is_refused_through_the_cli(planned):
+    assert "25:00" in refused(planned, 'queue move 1 "tomorrow 25:00"')
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tomorrow 10:00", "2019-04-11T10:00:00+06:00"),
+    ("tomorrow at 10pm", "2019-04-11T22:00:00+06:00"),
+    ("friday 9:30", "2019-04-12T09:30:00+06:00"),
+    ("+2h", "2019-04-10T11:00:00+05:00"),
+    ("+3650d", "2029-04-07T09:00:00+05:00"),
+    ("2019-04-12T10:00+05:00", "2019-04-12T10:00:00+05:00"),
+    ("2019-04-12T10:00Z", "2019-04-12T10:00:00+00:00"),
+])
+def test_good_times_still_work(text, expected):
+    assert parse_when(text, NOW, ZONE).isoformat() == expected
+
+
+def test_moving_to_tomorrow_at_ten_still_works_through_the_cli(planned):
+    planned.run(f'{APRIL_10} queue move 1 "tomorrow 10:00"')
+    assert planned.json(f"{APRIL_10} queue show 1")["scheduled_at"] == "2019-04-11T04:00:00+00:00"
+
+
+# --- 6. an empty value that would block later updates --------------------------------------
+
+@pytest.mark.parametrize("field", ["person", "country", "timezone", "deadline", "hashtags", "languages"])
+def test_an_empty_value_is_refused_for_fields_that_cannot_be_cleared(planned, field):
+    assert f"{field} cannot be empty" in refused(planned, f"case edit 1 --set {field}=")
+
+
+def test_fields_that_can_be_cleared_still_can(planned):
+    planned.run(f"{APRIL_10} case edit 1 --set url=")
+    assert not planned.json(f"{APRIL_10} case show 1")["url"]
+
+
+# --- 7. no secret of a feed URL in errors ---------------------------------------------------
+
+def test_a_feed_url_token_never_reaches_stored_errors_or_events(workspace, caplog):
+    from test_feeds import APRIL_10 as FEED_NOW, Site, campaign, rss
+
+    from advocate.feeds import MAX_ATTEMPTS, poll_feeds
+
+    site = Site()
+    try:
+        link = site.url("/ua.pdf?token=SECRET&sig=SECRET")
+        site.pages["/feed.xml?token=SECRET"] = (200, rss({"id": "ua-1", "title": "Bilash", "link": link}))
+        down = site.url("/down.xml?token=SECRET")
+        config, db = campaign(workspace, [site.url("/feed.xml?token=SECRET"), down, "http://127.0.0.1:9/x.xml?token=SECRET"])
+        results = [poll_feeds(db, config, FEED_NOW + dt.timedelta(hours=hour)) for hour in range(MAX_ATTEMPTS)]
+    finally:
+        site.server.shutdown()
+        site.server.server_close()
+
+    errors = [row[0] for row in db.execute("SELECT error FROM feed_entries").fetchall()]
+    events = [row[0] for row in db.execute("SELECT message FROM events").fetchall()]
+    feed_errors = [text for result in results for text in result.feed_errors.values()]
+    assert errors and all("404" in e for e in errors)
+    assert any("feed-failed" == row[0] for row in db.execute("SELECT kind FROM events"))
+    assert feed_errors and any("404" in e for e in feed_errors)
+    for text in errors + events + feed_errors + [caplog.text]:
+        assert "SECRET" not in text, text
+    assert "/ua.pdf" in errors[0]
+
+
+def test_any_integrity_error_left_is_one_line_not_a_traceback():
+    import sqlite3
+
+    import click
+    from click.testing import CliRunner
+
+    from advocate.cli import AdvocateGroup
+
+    @click.group(cls=AdvocateGroup)
+    def group():
+        pass
+
+    @group.command()
+    def clash():
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: posts.case_id, posts.account, posts.dedupe_key")
+
+    result = CliRunner().invoke(group, ["clash"])
+    assert result.exit_code == 1 and result.exception.__class__ is SystemExit
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "already used by another post" in lines[0]
