@@ -151,3 +151,14 @@ def test_read_commands_migrate_an_old_database_first(workspace, seeds):
     assert workspace.json("queue") == []
     db = sqlite3.connect(workspace.root / "advocate.db")
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'posts_due_at'").fetchone()[0] == 1
+
+
+def test_a_case_edit_with_one_bad_part_changes_nothing(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    before = (workspace.json("case show 1"), workspace.json("queue --all"))
+    error = one_line_error(workspace.run(f"{APRIL_10} case edit 1 --set deadline=2019-06-04 --target-handle 9:mastodon=@x@y.z", ok=False))
+    assert "target" in error
+    assert (workspace.json("case show 1"), workspace.json("queue --all")) == before
+    out = workspace.run(f"{APRIL_10} case edit 1 --set deadline=2019-06-04").output
+    assert "plan updated" in out

@@ -177,18 +177,28 @@ def test_the_seed_campaign_rehearses_on_all_four_networks_each_post_valid_there(
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     workspace.run(f"{APRIL_10} schedule")
     workspace.run(f"{APRIL_10} queue approve --all")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
-    posts = workspace.json(f"{APRIL_10} queue --status sent")
-    by_network = {}
-    for post in posts:
-        by_network.setdefault(post["network"], []).append(post)
-        assert measure(post["text"], "x" if post["network"] == "dryrun" else post["network"]).ok
-    assert set(by_network) == {"dryrun", "x", "mastodon", "bluesky"}
-    # Each account rehearses into its own outbox; nothing reached a network.
-    assert len(workspace.outbox()) == len(by_network["dryrun"])
-    assert len(workspace.outbox("simulate-org_bluesky.jsonl")) == len(by_network["bluesky"])
-    for network in ("mastodon", "bluesky"):
-        assert not any("@GenProkRK" in p["text"] for p in by_network[network])
-    workspace.run(f"--now 2019-04-25T09:00+05:00 ingest {seeds / 'ua-46-19-final.txt'}")
-    workspace.run("--now 2019-04-25T09:00+05:00 daemon --simulate --until 2019-06-01T00:00+05:00")
-    assert len(workspace.json("queue --status sent")) == len(posts)
+    before = workspace.json(f"{APRIL_10} queue --all")
+    out = workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00").output
+    assert "copy of the database" in out
+
+    networks = {"rehearsal": "x", "org_x": "x", "org_mastodon": "mastodon", "org_bluesky": "bluesky"}
+    for account, network in networks.items():
+        lines = workspace.outbox(f"simulate-{account}.jsonl")
+        assert lines, account
+        assert all(measure(line["text"], network).ok for line in lines)
+        if network != "x":
+            assert not any("@GenProkRK" in line["text"] for line in lines)
+    # Real networks are configured: the rehearsal ran on a copy, nothing in the queue changed,
+    # and the dry-run account's own outbox was left alone.
+    assert workspace.json(f"{APRIL_10} queue --all") == before
+    assert workspace.outbox() == []
+
+
+def test_a_simulation_never_runs_beside_a_live_daemon(workspace, seeds):
+    from advocate.config import load_config
+    from advocate.daemon import InstanceLock
+
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    with InstanceLock(load_config(workspace.config).lock_path):
+        result = workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00", ok=False)
+    assert result.exit_code != 0 and "another advocate daemon" in result.output

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class RunSummary:
     expired: list[int] = field(default_factory=list)
     moved: list[int] = field(default_factory=list)
     interrupted: list[int] = field(default_factory=list)
+    on_copy: Path | None = None  # a simulation run on a copy of the database
 
     def add(self, tick: TickResult) -> None:
         self.sent += tick.sent
@@ -70,13 +72,48 @@ class InstanceLock:
         self._file.close()
 
 
+def real_accounts(config: Config) -> list[str]:
+    return [name for name in config.accounts if config.account(name)["type"] != "dryrun"]
+
+
 def simulate(db, config: Config, start: dt.datetime, until: dt.datetime, environ: Mapping[str, str]) -> RunSummary:
-    """The daemon's loop on a virtual clock, every account rehearsed by the dry-run channel."""
+    """The daemon's loop on a virtual clock, every account rehearsed by the dry-run channel.
+
+    With dry-run accounts only (a rehearsal), it runs on the database itself:
+    their posts really are "sent" to their outboxes. With a real network in
+    config.toml it runs on a copy: marking real posts sent would lose them.
+    """
     if until <= start:
         raise AdvocateError(f"--until {until.isoformat()} is not after the start {start.isoformat()}")
+    with InstanceLock(config.lock_path):  # never beside a live daemon on the same database
+        if real_accounts(config):
+            return _simulate_on_copy(db, config, start, until, environ)
+        return _simulate(db, config, start, until, ChannelPool(config, environ, simulate=True), housekeeping=True)
+
+
+def _simulate_on_copy(db, config: Config, start, until, environ) -> RunSummary:
+    copy_path = simulation_copy_path(config)
+    copy_path.unlink(missing_ok=True)
+    target = sqlite3.connect(copy_path)
+    db.conn.backup(target)
+    target.close()
+    copy = open_db(copy_path)
+    try:
+        pool = ChannelPool(config, environ, simulate=True, rehearse_all=True)
+        summary = _simulate(copy, config, start, until, pool, housekeeping=False)
+        summary.on_copy = copy_path
+        return summary
+    finally:
+        copy.close()
+
+
+def simulation_copy_path(config: Config) -> Path:
+    return config.database.with_name(config.database.stem + ".simulation.db")
+
+
+def _simulate(db, config: Config, start, until, pool: ChannelPool, housekeeping: bool) -> RunSummary:
     clock, summary = VirtualClock(start), RunSummary()
-    pool = ChannelPool(config, environ, simulate=True)
-    dispatcher = Dispatcher(db, config, pool)
+    dispatcher = Dispatcher(db, config, pool, housekeeping=housekeeping)
     summary.interrupted = dispatcher.start(clock.now())
     try:
         while True:

@@ -46,8 +46,10 @@ class TickResult:
 class ChannelPool:
     """One channel object per account, made on first use and kept."""
 
-    def __init__(self, config: Config, environ: Mapping[str, str], simulate: bool = False):
-        self.config, self.environ, self.simulate = config, environ, simulate
+    def __init__(self, config: Config, environ: Mapping[str, str], simulate: bool = False, rehearse_all: bool = False):
+        # simulate: real networks become dry runs; rehearse_all: dry-run accounts
+        # too write to a simulate-ACCOUNT.jsonl, not to their own outbox.
+        self.config, self.environ, self.simulate, self.rehearse_all = config, environ, simulate, rehearse_all
         self._channels: dict = {}
 
     def get(self, account: str):
@@ -59,7 +61,7 @@ class ChannelPool:
         from .channels.registry import make_channel
 
         settings = dict(self.config.account(account))
-        if self.simulate and settings["type"] != "dryrun":
+        if self.simulate and (settings["type"] != "dryrun" or self.rehearse_all):
             outbox = self.config.database.parent / f"simulate-{account}.jsonl"
             settings = {"type": "dryrun", "outbox": str(outbox)}
         return make_channel(account, settings, self.environ)
@@ -71,8 +73,10 @@ class ChannelPool:
 
 
 class Dispatcher:
-    def __init__(self, db, config: Config, pool: ChannelPool, should_stop: Callable[[], bool] = lambda: False):
+    def __init__(self, db, config: Config, pool: ChannelPool, should_stop: Callable[[], bool] = lambda: False,
+                 housekeeping: bool = True):
         self.db, self.config, self.pool, self.should_stop = db, config, pool, should_stop
+        self.housekeeping = housekeeping  # inbox, feeds, notifications: off when rehearsing on a copy
         self._last_look: dict[str, dt.datetime] = {}  # account -> last timeline look-up
 
     def start(self, now: dt.datetime) -> list[int]:
@@ -81,7 +85,8 @@ class Dispatcher:
 
     def tick(self, now: dt.datetime) -> TickResult:
         result = TickResult()
-        run_housekeeping(self.db, self.config, now, self.pool.environ)  # inbox, feeds, notifications
+        if self.housekeeping:
+            run_housekeeping(self.db, self.config, now, self.pool.environ)  # inbox, feeds, notifications
         result.expired = cases.expire_deadlines(self.db, now, self.config.daemon.deadline_grace)
         result.moved = self.catch_up(now)
         while not self.should_stop():
@@ -93,7 +98,8 @@ class Dispatcher:
             else:
                 result.problems.append(post["id"])
         result.reconciled = self.reconcile(now)
-        notify_now(self.db, self.config, now, self.pool.environ)  # what this tick did, told now
+        if self.housekeeping:
+            notify_now(self.db, self.config, now, self.pool.environ)  # what this tick did, told now
         return result
 
     def _publish(self, post: dict, now: dt.datetime) -> bool:

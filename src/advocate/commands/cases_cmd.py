@@ -97,22 +97,20 @@ def case_edit(app, case_id, assignments, target_handles):
 
     if not assignments and not target_handles:
         raise InvalidChange("nothing to change: give --set FIELD=VALUE or --target-handle N:NETWORK=@HANDLE")
+    from ..db import write
+    from ..scheduling import refresh
+
     values = dict(parse_assignment(a) for a in assignments)
-    changes = edit_case(app.db(), app.now(), case_id, values) if values else {}
-    for spec in target_handles:
-        name = set_target_handle(app.db(), app.now(), case_id, spec)
-        changes["targets"] = ["", name]
+    db = app.db()
+    with write(db):  # all of it or none: one bad --target-handle undoes the --set too
+        changes = edit_case(db, app.now(), case_id, values) if values else {}
+        for spec in target_handles:
+            changes["targets"] = ["", set_target_handle(db, app.now(), case_id, spec)]
+        result = refresh(db, app.config, app.now(), case_id, changes)
     for key, (old, new) in changes.items():
         click.echo(f"{key}: {old} -> {new}")
     if not changes:
         click.echo("nothing changed")
-    _refresh_plan(app, case_id, changes)
-
-
-def _refresh_plan(app, case_id: int, changes: dict) -> None:
-    from ..scheduling import refresh
-
-    result = refresh(app.db(), app.config, app.now(), case_id, changes)
     if result is not None:
         click.echo(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
 

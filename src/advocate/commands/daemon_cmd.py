@@ -33,7 +33,7 @@ def daemon(app, once, simulate, until):
 
         _log_to_stdout(logging.WARNING)  # a rehearsal prints one line per post instead
         summary = run_simulation(app.db(), app.config, app.now(), parse_instant(until, "--until"), app.environ)
-        _rehearsed(app, summary.sent)
+        _rehearsed(app, summary)
         return _summary(summary, "rehearsed (dry run)")
     _log_to_stdout()
     if once:
@@ -53,13 +53,18 @@ def _log_to_stdout(level=logging.INFO) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _rehearsed(app, post_ids: list[int]) -> None:
+def _rehearsed(app, summary) -> None:
+    from ..db import open_db
     from ..queue import get_post
     from ..timefmt import show
 
     zone = app.config.posting.timezone
-    for post_id in post_ids:
-        post = get_post(app.db(), post_id)
+    db = open_db(summary.on_copy) if summary.on_copy else app.db()
+    if summary.on_copy:
+        click.secho(f"rehearsed on a copy of the database ({summary.on_copy.name}): real networks are configured, "
+                    "so the queue itself is unchanged; each account's posts are in simulate-ACCOUNT.jsonl", fg="yellow")
+    for post_id in summary.sent:
+        post = get_post(db, post_id)
         text = " ".join(post["text"].split())
         click.echo(f"{show(post['sent_at'], zone)[:16]}  post {post_id:<4} {post['account']}: {text[:72]}{'…' if len(text) > 72 else ''}")
 
