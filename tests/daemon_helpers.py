@@ -37,6 +37,7 @@ def write_config(
     min_spacing_minutes: int = 90,
     window: tuple[str, str] = ("00:00", "23:59"),
     timeout: float = 0.5,
+    daily_cap: int = 100,
 ) -> Path:
     """config.toml with one X account per {name: FakeX base_url}, posting windows in UTC."""
     root.mkdir(parents=True, exist_ok=True)
@@ -51,7 +52,7 @@ def write_config(
         f'window_end = "{window[1]}"',
         f"min_spacing_minutes = {min_spacing_minutes}",
         f"stale_after_minutes = {stale_after_minutes}",
-        "daily_cap = 100",
+        f"daily_cap = {daily_cap}",
         "review = false",
         "",
         "[daemon]",

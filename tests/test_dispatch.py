@@ -22,6 +22,7 @@ UTC = dt.timezone.utc
 NOW = dt.datetime(2030, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = dt.date(2030, 3, 20)
 MINUTE = dt.timedelta(minutes=1)
+HOUR = dt.timedelta(hours=1)
 
 
 class Clock:
@@ -368,7 +369,7 @@ def test_claim_and_wake_up_walk_the_due_index_not_the_whole_queue(campaign):
     from advocate.dispatch import NEXT_DUE_SQL
     from advocate.queue import CLAIM_SQL
 
-    claim_plan = campaign.db.execute("EXPLAIN QUERY PLAN " + CLAIM_SQL, {"now": "x", "accounts": "[]"}).fetchall()
+    claim_plan = campaign.db.execute("EXPLAIN QUERY PLAN " + CLAIM_SQL, {"now": "x", "accounts": "[]", "day_ago": "x", "daily_cap": 1}).fetchall()
     wake_plan = campaign.db.execute("EXPLAIN QUERY PLAN " + NEXT_DUE_SQL, ["org_x"]).fetchall()
     for plan in (claim_plan, wake_plan):
         details = " ".join(row[3] for row in plan)
@@ -414,5 +415,23 @@ def test_an_unknown_post_of_an_account_gone_from_the_config_does_not_stop_the_ti
     result = space.dispatcher.tick(NOW)
     assert result.sent == [due]
     assert post(space.db, lost)["status"] == "unknown"
+    space.pool.close()
+    space.db.close()
+
+
+def test_the_daily_cap_is_a_rolling_24_hours_like_xs(tmp_path, fake, clock):
+    space = make_campaign(tmp_path, {"org_x": fake.base_url}, daily_cap=2)
+    evening = NOW.replace(hour=20, minute=50)
+    ids = add_posts(space.db, NOW, space.case_id, [evening, evening + MINUTE, evening + 12 * HOUR],
+                    texts=["Free Maryam Ahmadi #UA001", "Write for Maryam Ahmadi #UA001", "Maryam Ahmadi needs you #UA001"])
+    for at in (evening, evening + MINUTE, evening + 12 * HOUR):
+        clock.at = at
+        space.dispatcher.tick(at)
+    assert [post(space.db, i)["status"] for i in ids] == ["sent", "sent", "scheduled"]
+    # The cap frees when the first post is 24 hours old, and the daemon wakes for it then.
+    assert space.dispatcher.next_wake(evening + 12 * HOUR) == evening + 24 * HOUR
+    clock.at = evening + 24 * HOUR
+    space.dispatcher.tick(clock.at)
+    assert post(space.db, ids[2])["status"] == "sent"
     space.pool.close()
     space.db.close()

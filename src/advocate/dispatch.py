@@ -90,7 +90,7 @@ class Dispatcher:
         result.expired = cases.expire_deadlines(self.db, now, self.config.daemon.deadline_grace)
         result.moved = self.catch_up(now)
         while not self.should_stop():
-            post = queue.claim_next(self.db, now, self.config.accounts)
+            post = queue.claim_next(self.db, now, self.config.accounts, self.config.posting.daily_cap)
             if post is None:
                 break
             if self._publish(post, now):
@@ -200,7 +200,8 @@ class Dispatcher:
                 continue
             due = self.db.execute(NEXT_DUE_SQL, [account]).fetchone()
             if due:
-                times.append(max(due[0], state.get("blocked_until") or ""))
+                frees = queue.cap_frees_at(self.db, account, now, self.config.posting.daily_cap)
+                times.append(max(due[0], state.get("blocked_until") or "", to_db(frees) if frees else ""))
         grace = f"+{int(self.config.daemon.deadline_grace.total_seconds())} seconds"
         deadline = self.db.execute(
             "SELECT min(strftime('%Y-%m-%dT%H:%M:%S+00:00', deadline_at, ?)) FROM cases WHERE status = 'open'", [grace]).fetchone()[0]

@@ -115,3 +115,10 @@ def m004_due_posts_index(db: sqlite_utils.Database) -> None:
     # The claim and the next wake-up order scheduled posts by when they are due;
     # without this, every poll sorts the whole queue (34 ms + 64 ms at 100,000 posts).
     db.execute("CREATE INDEX posts_due_at ON posts (coalesce(retry_at, scheduled_at), id) WHERE status = 'scheduled'")
+
+
+@migrations()
+def m005_posts_used_by_account(db: sqlite_utils.Database) -> None:
+    # The claim counts each account's posts of the last 24 hours (X's caps are rolling).
+    db.execute("""CREATE INDEX posts_used_by_account ON posts (account, coalesce(sent_at, claimed_at))
+                  WHERE status IN ('sent', 'sending', 'unknown')""")

@@ -203,18 +203,40 @@ WHERE status = 'scheduled' AND id = (
       AND coalesce(a.paused, 0) = 0
       AND (a.blocked_until IS NULL OR a.blocked_until <= :now)
       AND p.account IN (SELECT value FROM json_each(:accounts))
+      AND (SELECT count(*) FROM posts s INDEXED BY posts_used_by_account
+           WHERE s.account = p.account AND s.status IN ('sent', 'sending', 'unknown')
+             AND coalesce(s.sent_at, s.claimed_at) > :day_ago) < :daily_cap
     ORDER BY coalesce(p.retry_at, p.scheduled_at), p.id
     LIMIT 1)
 RETURNING *
 """
 
+# X counts its caps over a rolling 24 hours, not per calendar day: a post
+# at 20:50 and one at 09:10 the next morning fall in one window. Posts whose
+# outcome is unknown count too: they may have used a slot.
+USED_IN_WINDOW_SQL = """
+SELECT coalesce(sent_at, claimed_at) AS at FROM posts INDEXED BY posts_used_by_account
+WHERE account = ? AND status IN ('sent', 'sending', 'unknown') AND coalesce(sent_at, claimed_at) > ?
+ORDER BY 1
+"""
+DAY = dt.timedelta(hours=24)
 
-def claim_next(db, now: dt.datetime, accounts: Sequence[str]) -> dict | None:
-    """Atomically take the next due post of an open case; None when nothing is due."""
+
+def cap_frees_at(db, account: str, now: dt.datetime, daily_cap: int) -> dt.datetime | None:
+    """When the account may post again, if its rolling 24-hour cap is used up now; else None."""
+    used = [r[0] for r in db.execute(USED_IN_WINDOW_SQL, [account, to_db(now - DAY)]).fetchall()]
+    if len(used) < daily_cap:
+        return None
+    return dt.datetime.fromisoformat(used[len(used) - daily_cap]) + DAY
+
+
+def claim_next(db, now: dt.datetime, accounts: Sequence[str], daily_cap: int = 10**9) -> dict | None:
+    """Atomically take the next due post of an open case, within its account's 24-hour cap; None when nothing is due."""
     import json
 
+    args = {"now": to_db(now), "accounts": json.dumps(list(accounts)), "day_ago": to_db(now - DAY), "daily_cap": daily_cap}
     with write(db):
-        rows = list(db.execute(CLAIM_SQL, {"now": to_db(now), "accounts": json.dumps(list(accounts))}).fetchall())
+        rows = list(db.execute(CLAIM_SQL, args).fetchall())
         if not rows:
             return None
         columns = [c[0] for c in db.execute("SELECT * FROM posts LIMIT 0").description]
