@@ -290,6 +290,11 @@ def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign
         config_path.write_text(config_path.read_text().replace("max_hashtags_typo = 1", "last_call_days = 3"))
         proc.send_signal(signal.SIGHUP)
         wait_for(lambda: "config reloaded" in log.read_text().replace("config not reloaded", ""), 10, "the reload")
+        # A burst of reloads while the scheduler works (once, one of them broke its job list).
+        for _ in range(50):
+            proc.send_signal(signal.SIGHUP)
+        time.sleep(1.5)
+        assert proc.poll() is None, log.read_text()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0, log.read_text()
     finally:

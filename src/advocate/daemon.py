@@ -148,6 +148,7 @@ class Daemon:
     def __init__(self, config: Config, clock: Clock, environ: Mapping[str, str], reload_config: Callable[[], Config]):
         self.config, self.clock, self.environ, self.reload_config = config, clock, environ, reload_config
         self.stopping = threading.Event()
+        self.reload_requested = threading.Event()  # set by SIGHUP, acted on at the next tick
         self.scheduler = None
         self.db = None
         self.dispatcher = None
@@ -185,6 +186,9 @@ class Daemon:
         """A tick; then arm a one-off wake-up at the next due moment."""
         if self.stopping.is_set():
             return
+        if self.reload_requested.is_set():
+            self.reload_requested.clear()
+            self._apply_reload()
         now = self.clock.now()
         try:
             self.dispatcher.tick(now)
@@ -224,18 +228,21 @@ class Daemon:
         threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
 
     def _reload(self, signum, frame) -> None:
+        # Only a flag: the handler runs on the main thread, possibly inside the
+        # scheduler's own loop, where adding a job broke its job list (seen in CI).
+        self.reload_requested.set()
+
+    def _apply_reload(self) -> None:
+        """On the single worker, between ticks, so no post is in flight."""
         try:
-            self.config = self.reload_config()
+            config = self.reload_config()
         except AdvocateError as exc:
             logger.error("config not reloaded, keeping the old one: %s", exc)
             return
-        self.scheduler.add_job(self._swap_channels, id="reload", replace_existing=True)
-        logger.info("config reloaded")
-
-    def _swap_channels(self) -> None:
-        # Runs on the single worker, between ticks, so no post is in flight.
+        self.config = config
         self.pool.close()
         self._connect()
+        logger.info("config reloaded")
 
 
 def notify(message: str) -> None:
