@@ -184,3 +184,34 @@ def test_any_integrity_error_left_is_one_line_not_a_traceback():
     assert result.exit_code == 1 and result.exception.__class__ is SystemExit
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "already used by another post" in lines[0]
+
+
+# --- found by the acceptance audit ------------------------------------------------------
+
+
+@pytest.mark.parametrize("table, key", [
+    ('[accounts.rehearsal]\ntype = "dryrun"\noutbox = 3\n', "accounts.rehearsal.outbox"),
+    ('[accounts.rehearsal]\ntype = "dryrun"\n[accounts.m]\ntype = "mastodon"\nbase_url = 3\n', "accounts.m.base_url"),
+    ('[accounts.rehearsal]\ntype = "dryrun"\n[accounts.x]\ntype = "x"\ntimeout = "x"\n', "accounts.x.timeout"),
+    ('[accounts.rehearsal]\ntype = "dryrun"\n[accounts.b]\ntype = "bluesky"\nhandle = 3\n', "accounts.b.handle"),
+])
+def test_an_account_setting_of_the_wrong_type_names_the_key(workspace, table, key):
+    workspace.config.write_text(table)
+    result = workspace.run("queue", ok=False)
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert key in result.output.strip().splitlines()[-1]
+
+
+def test_an_invalid_advocate_now_is_refused_by_read_commands_too(workspace, monkeypatch):
+    for command in ("queue", "queue --json", "case list"):
+        result = workspace.runner.invoke(__import__("advocate.cli").cli.cli, ["--config", str(workspace.config), *command.split()],
+                                         env={"ADVOCATE_NOW": "bogus"})
+        assert result.exit_code != 0 and "ADVOCATE_NOW" in result.output, command
+
+
+def test_a_damaged_pdf_is_one_line_without_pypdfs_warnings(workspace, tmp_path):
+    bad = tmp_path / "ua.pdf"
+    bad.write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    result = workspace.run(f"{APRIL_10} ingest {bad}", ok=False)
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "ua.pdf" in lines[0]

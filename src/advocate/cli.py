@@ -99,8 +99,8 @@ class AdvocateGroup(click.Group):
 def cli(ctx, config_path, now):
     """advocate: run human-rights Urgent Action campaigns on social media, and stop them when the case closes."""
     app = App(config_path, now)
-    if now:
-        app.clock  # check --now before doing anything
+    if now or app.environ.get("ADVOCATE_NOW"):
+        app.clock  # check --now / ADVOCATE_NOW before doing anything, even for commands that never ask the time
     ctx.obj = app
 
 

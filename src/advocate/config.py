@@ -279,6 +279,12 @@ def _strings(values: list, where: str, key: str, what: str) -> None:
         raise ConfigError(f"{where}: '{key}' must be a list of {what} (strings), not {values!r}")
 
 
+# Types of the keys any network uses; which keys a network accepts is its channel's to say.
+ACCOUNT_KEY_TYPES = {"type": str, "outbox": str, "base_url": str, "handle": str, "username": str,
+                     "visibility": str, "timeout": (int, float), "credentials_env": dict}
+ACCOUNT_KEY_NAMES = {str: "a string", (int, float): "a number of seconds", dict: "a table like { api_key = \"VAR\" }"}
+
+
 def _account(name: str, table: Any, where: str, base: Path) -> dict:
     prefix = f"accounts.{name}"
     if not isinstance(table, dict):
@@ -289,6 +295,9 @@ def _account(name: str, table: Any, where: str, base: Path) -> dict:
     for key, value in table.items():
         if any(word in key.lower() for word in ("secret", "token", "password", "api_key")) and key != "credentials_env":
             raise ConfigError(f"{where}: '{prefix}.{key}' looks like a secret; secrets come from environment variables, never config.toml")
+        expected = ACCOUNT_KEY_TYPES.get(key)
+        if expected and (not isinstance(value, expected) or isinstance(value, bool)):
+            raise ConfigError(f"{where}: '{prefix}.{key}' must be {ACCOUNT_KEY_NAMES[expected]}, not {value!r}")
     settings = dict(table)
     if kind == "dryrun":
         settings["outbox"] = str(_path(base, table.get("outbox", f"outbox-{name}.jsonl")))

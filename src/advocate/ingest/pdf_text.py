@@ -8,6 +8,7 @@ on one line, so we use plain mode.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from collections import Counter
 
@@ -33,6 +34,10 @@ def pdf_to_text(data: bytes, name: str) -> str:
 def _open(data: bytes, name: str):
     from pypdf import PdfReader  # slow import: only for PDFs
     from pypdf.errors import PdfReadError
+
+    # pypdf logs its repairs ("EOF marker not found") to stderr; a damaged
+    # file gets our one line instead, and a repaired one needs no comment.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
 
     try:
         reader = PdfReader(io.BytesIO(data))
