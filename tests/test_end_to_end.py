@@ -114,7 +114,8 @@ def test_deadline_passing_closes_the_case(workspace, seeds):
 def test_an_update_extending_the_deadline_extends_the_plan(workspace, seeds, tmp_path):
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     workspace.run(f"{APRIL_10} schedule")
-    before = workspace.json(f"{APRIL_10} queue")
+    workspace.run(f"{APRIL_10} queue approve 1 2")
+    before = [p for p in workspace.json(f"{APRIL_10} queue") if p["approved"]]
     update = tmp_path / "ua-46-19-update.txt"
     update.write_text((seeds / "ua-46-19-initial.txt").read_text()
                       .replace("URGENT ACTION", "URGENT ACTION\nTHIS IS THE FIRST UPDATE OF UA 46/19", 1)
@@ -123,8 +124,10 @@ def test_an_update_extending_the_deadline_extends_the_plan(workspace, seeds, tmp
     assert "plan updated" in out
     assert workspace.json("case show 1")["deadline"] == "2019-06-04"
     after = workspace.json(f"{APRIL_10} queue")
-    assert {p["id"] for p in before} <= {p["id"] for p in after}
-    assert max(p["scheduled_at"] for p in after) > "2019-05-22"
+    assert {p["id"] for p in before} <= {p["id"] for p in after}  # approved posts are kept
+    assert max(p["scheduled_at"] for p in after) > "2019-06-03"  # a last call on the new last day
+    last_calls = [p for p in after if p["kind"] == "last-call"]
+    assert last_calls and min(p["scheduled_at"] for p in last_calls) > "2019-06-01"
 
 
 def test_a_target_without_a_handle_on_a_network_is_named_not_mentioned(workspace, seeds):

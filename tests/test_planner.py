@@ -98,3 +98,17 @@ def test_a_missed_post_moves_to_the_next_window_not_the_middle_of_the_night():
 
 def test_no_time_left_before_the_deadline_gives_none():
     assert next_free_time(at("2019-04-20T22:00+01:00"), deadline("2019-04-20"), settings(), []) is None
+
+
+def test_scarce_texts_are_spread_from_the_first_slot_to_the_last():
+    from types import SimpleNamespace
+
+    from advocate.planner import thin_out
+
+    slots = plan([PlanCase(1, deadline("2019-04-30"))], ["a"], settings(posts_per_day=1), at("2019-04-10T06:00+00:00"), [])
+    filled = [SimpleNamespace(case_id=1, account="a")] * 5
+    kept = thin_out(slots, filled)
+    assert len(kept) == 5
+    assert kept[0] == slots[0] and kept[-1] == slots[-1]
+    gaps = [(b.at - a.at).days for a, b in zip(kept, kept[1:])]
+    assert max(gaps) - min(gaps) <= 1

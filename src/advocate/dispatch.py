@@ -206,6 +206,11 @@ class Dispatcher:
         deadline = self.db.execute(
             "SELECT min(strftime('%Y-%m-%dT%H:%M:%S+00:00', deadline_at, ?)) FROM cases WHERE status = 'open'", [grace]).fetchone()[0]
         times += [deadline] if deadline else []
+        if self.housekeeping and times:  # a digest is worth waking for only while something is under way
+            from .notify import next_digest_at
+
+            digest = next_digest_at(self.db, self.config, now)
+            times += [to_db(digest)] if digest else []
         return from_db(min(times)) if times else None
 
 

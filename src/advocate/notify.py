@@ -189,6 +189,17 @@ def send_digest(db, config: Config, now: dt.datetime, environ: Mapping[str, str]
     return True
 
 
+def next_digest_at(db, config: Config, now: dt.datetime) -> dt.datetime | None:
+    """When the next digest is due, so a daemon asleep until its next post still wakes for it."""
+    if not config.notify.digest_time:
+        return None
+    local = now.astimezone(config.posting.zone)
+    at = dt.datetime.combine(local.date(), dt.time.fromisoformat(config.notify.digest_time), tzinfo=config.posting.zone)
+    if at <= now:  # today's is due or done: the ticks try it; the next wake-up is tomorrow's
+        at = dt.datetime.combine(local.date() + dt.timedelta(days=1), at.time(), tzinfo=config.posting.zone)
+    return at
+
+
 def digest_text(db, now: dt.datetime) -> str:
     since = to_db(now - dt.timedelta(days=1))
     rows = db.query(

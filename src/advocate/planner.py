@@ -171,6 +171,27 @@ def next_free_time(after: dt.datetime, deadline_at: dt.datetime, settings: PlanS
         day += dt.timedelta(days=1)
 
 
+def thin_out(slots: list[Slot], filled: list) -> list[Slot]:
+    """Keep, per case and account, as many slots as got a text, evenly spaced
+    from the first to the last (the last-call day): when texts are scarce, a
+    campaign should not spend them all in its first week."""
+    counts = defaultdict(int)
+    for post in filled:
+        counts[(post.case_id, post.account)] += 1
+    groups = defaultdict(list)
+    for slot in sorted(slots, key=lambda s: s.at):
+        groups[(slot.case_id, slot.account)].append(slot)
+    kept = []
+    for key, group in groups.items():
+        want = min(counts[key], len(group))
+        if want == len(group) or want == 0:
+            kept += group[:want]
+            continue
+        step = (len(group) - 1) / max(want - 1, 1)
+        kept += [group[round(i * step)] for i in range(want)] if want > 1 else [group[-1]]
+    return kept
+
+
 def settings_from(posting) -> PlanSettings:
     """From config.PostingSettings."""
     start, end = posting.window

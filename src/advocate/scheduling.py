@@ -17,7 +17,7 @@ from .compose import ComposeCase, compose, network_of
 from .config import Config
 from .db import write
 from .events import log_event
-from .planner import Kept, PlanCase, plan, settings_from
+from .planner import Kept, PlanCase, plan, settings_from, thin_out
 from .queue import add_planned, withdraw_untouched
 from .timefmt import from_db, to_db
 
@@ -34,6 +34,7 @@ class ScheduleResult:
     withdrawn: int = 0
     unfilled: Counter = field(default_factory=Counter)    # case_id -> slots with no fresh text
     refused: list[str] = field(default_factory=list)
+    already_planned: list[int] = field(default_factory=list)
 
 
 def language_codes(names: list[str], available: set[str]) -> list[str]:
@@ -49,6 +50,9 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
     available = {t.language for t in templates}
     with write(db):  # the cases are read in the transaction that plans them: a case closed meanwhile gets nothing
         rows = [c for c in case_store.open_cases(db) if not c["paused"] and (not case_ids or c["id"] in case_ids)]
+        if not replan:  # a planned case keeps its plan: planning again adds nothing (use replan)
+            result.already_planned = [c["id"] for c in rows if _has_plan(db, c["id"])]
+            rows = [c for c in rows if c["id"] not in result.already_planned]
         for case in rows:
             if replan:
                 result.withdrawn += withdraw_untouched(db, case["id"], now)
@@ -60,8 +64,15 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         networks = {name: config.account(name)["type"] for name in config.accounts}
         guard = GuardSettings(max_hashtags=config.guard.max_hashtags, max_mentions=config.guard.max_mentions,
                               mention_needs_review=config.guard.mention_needs_review)
-        report = compose(slots, infos, templates, networks, used, mentioned, guard, config.org,
-                         config.posting.timezone, config.posting.last_call_days, config.guard.mentions_per_handle_per_day)
+        def texts_for(chosen):
+            # Fresh copies: compose marks the texts and mentions it uses.
+            return compose(chosen, infos, templates, networks, {k: set(v) for k, v in used.items()},
+                           {k: Counter(v) for k, v in mentioned.items()}, guard, config.org, config.posting.timezone,
+                           config.posting.last_call_days, config.guard.mentions_per_handle_per_day)
+
+        report = texts_for(slots)
+        if report.unfilled:  # fewer fresh texts than slots: spread them over the campaign, not all up front
+            report = texts_for(thin_out(slots, report.posts))
         add_planned(db, report.posts, now, config.posting.review)
         for post in report.posts:
             result.added[post.case_id] += 1
@@ -73,8 +84,9 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
 
 
 def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -> ScheduleResult | None:
-    """Keep a scheduled campaign in step with its case: a new deadline extends
-    or trims the plan; new targets re-write the untouched future posts.
+    """Keep a scheduled campaign in step with its case: a new deadline or new
+    targets re-write the untouched future posts (their texts count the days
+    to the deadline and name the targets) and extend or trim the plan.
     A case never scheduled is left for the coordinator's `advocate schedule`."""
     from .messages.templates import load_templates
 
@@ -82,7 +94,7 @@ def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -
     touched = {"deadline", "targets", "status"} & set(changes)
     if case["status"] != m.OPEN or not touched or not _has_plan(db, case_id):
         return None
-    return schedule(db, config, now, load_templates(config.messages), replan="targets" in changes, case_ids=[case_id])
+    return schedule(db, config, now, load_templates(config.messages), replan=True, case_ids=[case_id])
 
 
 def _has_plan(db, case_id: int) -> bool:

@@ -40,6 +40,9 @@ def schedule(app, replan, case_ids):
         click.secho(f"case {case_id}: {count} slots left empty: no fresh text fits; add templates to messages/", fg="yellow")
     for line in result.refused[:10]:
         click.secho(f"refused: {line}", fg="yellow")
+    if result.already_planned:
+        planned = ", ".join(map(str, result.already_planned))
+        click.echo(f"cases {planned} already have their plan; 'advocate schedule --replan' plans them again, keeping approved and edited posts")
     if not result.added:
         click.echo("nothing to add: every open case already has its plan")
     elif app.config.posting.review:

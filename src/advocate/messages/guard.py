@@ -21,6 +21,7 @@ __all__ = ["GuardSettings", "check_post", "dedupe_key", "dedupe_text",
 
 _HASHTAG_WITH_TRAIL = regex.compile(r"[#＃]([\p{L}\p{M}\p{Nd}_\u200c\u200d\u00b7]+)[\p{P}]*")
 _SPACE = regex.compile(r"\s+")
+_NUMBER = regex.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,13 @@ def check_post(text: str, settings: GuardSettings = GuardSettings(), *,
 
 def dedupe_text(text: str) -> str:
     """The text with case, spacing and hashtag order (and punctuation stuck to
-    a hashtag's end) normalised away: hashtags are taken out and appended sorted."""
+    a hashtag's end) normalised away: hashtags are taken out and appended sorted.
+    Numbers outside hashtags count as one: "29 days left" and "28 days left"
+    are the same post to X's rule against substantially similar content."""
     text = unicodedata.normalize("NFKC", text).casefold()
     tags = sorted(_HASHTAG_WITH_TRAIL.findall(text))
     words = _SPACE.sub(" ", _HASHTAG_WITH_TRAIL.sub(" ", text)).strip()
+    words = _NUMBER.sub("0", words)
     return words + " | " + " ".join("#" + tag for tag in tags)
 
 
