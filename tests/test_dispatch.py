@@ -435,3 +435,17 @@ def test_the_daily_cap_is_a_rolling_24_hours_like_xs(tmp_path, fake, clock):
     assert post(space.db, ids[2])["status"] == "sent"
     space.pool.close()
     space.db.close()
+
+
+def test_two_mentions_of_one_official_in_a_day_are_held_however_they_got_due(campaign, fake, clock):
+    # `queue move` and `post-now` can put two mentioning posts on one day; the dispatcher still holds the second.
+    first, second = add_posts(campaign.db, NOW, campaign.case_id, [NOW - MINUTE, NOW],
+                              texts=["@GenProkRK, release Maryam Ahmadi #UA001", "@genprokrk: free Maryam Ahmadi now #UA001"])
+    tick(campaign, clock, NOW)
+    assert post(campaign.db, first)["status"] == "sent"
+    held = queue_entry(campaign, second)
+    assert held["status"] == "scheduled" and "within 24 hours" in held["error"]
+    assert dt.datetime.fromisoformat(held["retry_at"]) == NOW + HOUR * 24  # 24 hours after the first went out
+    assert len(fake.seen("create")) == 1
+    tick(campaign, clock, NOW + HOUR * 24)
+    assert post(campaign.db, second)["status"] == "sent"

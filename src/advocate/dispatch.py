@@ -109,6 +109,11 @@ class Dispatcher:
             queue.record_retry(self.db, now, post, str(exc), now, counts=False, max_attempts=self.config.daemon.max_attempts)
             account_state.pause(self.db, now, post["account"], str(exc))
             return False
+        too_soon = self._mention_too_soon(post, now)
+        if too_soon:  # moved or posted-now beside another mention of the same official
+            queue.record_retry(self.db, now, post, f"mentions {too_soon[0]} again within 24 hours; held until then",
+                               too_soon[1], counts=False, max_attempts=self.config.daemon.max_attempts)
+            return False
         outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"])
         try:
             result = channel.publish(outgoing, now)
@@ -120,6 +125,22 @@ class Dispatcher:
             result = PublishResult("unknown", error=f"{result.error} An earlier attempt may have been published; reconciling.")
         self._record(post, result, now)
         return result.outcome == "sent"
+
+    def _mention_too_soon(self, post: dict, now: dt.datetime) -> tuple[str, dt.datetime] | None:
+        """The guard at the last moment: an account mentions a handle at most
+        `mentions_per_handle_per_day` times in 24 hours, however the post got due."""
+        from .messages.entities import extract_mentions
+
+        handles = {h.lower() for h in extract_mentions(post["text"])}
+        if not handles:
+            return None
+        recent = self.db.execute(queue.RECENT_POSTS_SQL, [post["account"], to_db(now - queue.DAY)]).fetchall()
+        limit = self.config.guard.mentions_per_handle_per_day
+        for handle in sorted(handles):
+            times = [at for at, text, other in recent if other != post["id"] and handle in {h.lower() for h in extract_mentions(text)}]
+            if len(times) >= limit:
+                return f"@{handle}", from_db(times[len(times) - limit]) + queue.DAY
+        return None
 
     def _record(self, post: dict, result: PublishResult, now: dt.datetime) -> None:
         db, error, account = self.db, result.error or result.outcome, post["account"]

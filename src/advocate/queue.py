@@ -214,8 +214,8 @@ RETURNING *
 # X counts its caps over a rolling 24 hours, not per calendar day: a post
 # at 20:50 and one at 09:10 the next morning fall in one window. Posts whose
 # outcome is unknown count too: they may have used a slot.
-USED_IN_WINDOW_SQL = """
-SELECT coalesce(sent_at, claimed_at) AS at FROM posts INDEXED BY posts_used_by_account
+RECENT_POSTS_SQL = """
+SELECT coalesce(sent_at, claimed_at) AS at, text, id FROM posts INDEXED BY posts_used_by_account
 WHERE account = ? AND status IN ('sent', 'sending', 'unknown') AND coalesce(sent_at, claimed_at) > ?
 ORDER BY 1
 """
@@ -224,7 +224,7 @@ DAY = dt.timedelta(hours=24)
 
 def cap_frees_at(db, account: str, now: dt.datetime, daily_cap: int) -> dt.datetime | None:
     """When the account may post again, if its rolling 24-hour cap is used up now; else None."""
-    used = [r[0] for r in db.execute(USED_IN_WINDOW_SQL, [account, to_db(now - DAY)]).fetchall()]
+    used = [r[0] for r in db.execute(RECENT_POSTS_SQL, [account, to_db(now - DAY)]).fetchall()]
     if len(used) < daily_cap:
         return None
     return dt.datetime.fromisoformat(used[len(used) - daily_cap]) + DAY
