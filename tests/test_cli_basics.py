@@ -162,3 +162,13 @@ def test_a_case_edit_with_one_bad_part_changes_nothing(workspace, seeds):
     assert (workspace.json("case show 1"), workspace.json("queue --all")) == before
     out = workspace.run(f"{APRIL_10} case edit 1 --set deadline=2019-06-04").output
     assert "plan updated" in out
+
+
+def test_the_daily_cap_may_name_an_x_tier(workspace):
+    from advocate.config import load_config
+
+    workspace.set_config('daily_cap = "free"', 'daily_cap = "basic"')
+    assert load_config(workspace.config).posting.daily_cap == 100
+    workspace.set_config('daily_cap = "basic"', 'daily_cap = "premium"')
+    error = one_line_error(workspace.run("queue", ok=False))
+    assert "posting.daily_cap" in error and "free, basic" in error

@@ -205,3 +205,12 @@ def test_a_simulation_never_runs_beside_a_live_daemon(workspace, seeds):
     with InstanceLock(load_config(workspace.config).lock_path):
         result = workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00", ok=False)
     assert result.exit_code != 0 and "another advocate daemon" in result.output
+
+
+def test_case_edit_sets_the_pace_of_one_campaign_and_re_plans_it(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    out = workspace.run(f"{APRIL_10} case edit 1 --set strategy=even --set posts_per_day=1").output
+    assert "strategy: None -> even" in out and "plan updated" in out
+    assert "not one of" in workspace.run(f"{APRIL_10} case edit 1 --set strategy=fast", ok=False).output
+    assert "whole number" in workspace.run(f"{APRIL_10} case edit 1 --set posts_per_day=many", ok=False).output

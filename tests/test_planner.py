@@ -112,3 +112,12 @@ def test_scarce_texts_are_spread_from_the_first_slot_to_the_last():
     assert kept[0] == slots[0] and kept[-1] == slots[-1]
     gaps = [(b.at - a.at).days for a, b in zip(kept, kept[1:])]
     assert max(gaps) - min(gaps) <= 1
+
+
+def test_a_case_can_have_its_own_strategy_and_pace():
+    busy = PlanCase(1, deadline("2019-04-20"), strategy="even", posts_per_day=3)
+    calm = PlanCase(2, deadline("2019-04-20"))
+    slots = plan([busy, calm], ["a"], settings(posts_per_day=1, min_spacing=dt.timedelta(minutes=30)), at("2019-04-10T06:00+00:00"), [])
+    day = dt.date(2019, 4, 12)
+    counts = Counter(s.case_id for s in slots if s.at.astimezone(LONDON).date() == day)
+    assert counts == {1: 3, 2: 1}

@@ -165,7 +165,7 @@ def test_calendar_warns_when_an_account_is_over_its_cap(planned):
     first = planned.json(f"{APRIL_10} queue")[0]
     moved_to = dt.datetime.fromisoformat(first["scheduled_at"]) + dt.timedelta(hours=2)
     planned.run(f"{APRIL_10} queue move 2 {moved_to.isoformat()}")  # two posts on one day
-    planned.set_config("daily_cap = 17", "daily_cap = 1")
+    planned.set_config('daily_cap = "free"', 'daily_cap = 1')
     data = planned.json(f"{APRIL_10} calendar")
     over = [d["date"] for d in data["days"] if d["accounts"][0]["over_cap"]]
     assert over and all(d["total"] > 1 for d in data["days"] if d["date"] in over)

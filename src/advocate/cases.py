@@ -233,7 +233,16 @@ EDITABLE = {
     "ua_number": str, "index_number": str, "title": str, "person": str, "pronouns": str,
     "country": str, "timezone": str, "issued": "date", "deadline": "date",
     "hashtags": list, "handles": list, "languages": list, "suggested_message": str, "url": str,
+    # How this case's campaign is planned, over [posting]'s defaults.
+    "strategy": ("even", "ramp"), "posts_per_day": int,
 }
+PLAN_FIELDS = ("strategy", "posts_per_day")
+
+
+def plan_settings(case: dict) -> dict:
+    """The case's own strategy / posts_per_day, where the coordinator set them."""
+    overrides = loads(case["overrides"], {})
+    return {k: overrides[k] for k in PLAN_FIELDS if k in overrides}
 
 
 def parse_assignment(text: str) -> tuple[str, object]:
@@ -257,6 +266,12 @@ def parse_assignment(text: str) -> tuple[str, object]:
         return key, day.isoformat()
     if kind is list:
         return key, [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(kind, tuple) and value not in kind:
+        raise InvalidChange(f"--set {key}: '{value}' is not one of {', '.join(kind)}")
+    if kind is int:
+        if not value.isdigit() or not 1 <= int(value) <= 48:
+            raise InvalidChange(f"--set {key}: '{value}' must be a whole number from 1 to 48")
+        return key, int(value)
     if key == "timezone":
         _check_zone(value)
     return key, value or None
@@ -278,8 +293,11 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
         overrides = {**loads(case["overrides"], {}), **assignments}
         sources = {k: {"line": None, "text": "set by user", "confidence": 1.0} for k in assignments}
         db["cases"].update(case_id, {"overrides": "{}"})  # let update_case write these fields
-        changes = update_case(db, now, case_id, assignments, None, sources)
+        fields = {k: v for k, v in assignments.items() if k not in PLAN_FIELDS}
+        changes = update_case(db, now, case_id, fields, None, sources) if fields else {}
         db["cases"].update(case_id, {"overrides": dumps(overrides)})
+        previous = loads(case["overrides"], {})
+        changes.update({k: [previous.get(k), v] for k, v in assignments.items() if k in PLAN_FIELDS and previous.get(k) != v})
         if "deadline" in assignments and case["status"] == m.OPEN:
             new_deadline_at = get_case(db, case_id)["deadline_at"]
             if new_deadline_at and new_deadline_at <= to_db(now):

@@ -159,7 +159,7 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
     _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify"}, where, "")
     top = raw.get("advocate", {})
     _check_table(top, ADVOCATE_KEYS, where, "advocate")
-    posting = _section(PostingSettings, raw.get("posting", {}), where, "posting")
+    posting = _section(PostingSettings, _tier(raw.get("posting", {}), where), where, "posting")
     _check_posting(posting, where)
     accounts_raw = raw.get("accounts", {"rehearsal": {"type": "dryrun", "outbox": "outbox.jsonl"}})
     accounts = tuple(top.get("accounts", sorted(accounts_raw)))
@@ -181,6 +181,19 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
         feeds=_feeds(raw.get("feeds", {}), where, base),
         notify=_notify(raw.get("notify", {}), where),
     )
+
+
+# X's posting caps per 24 hours by access tier (X's docs, Dec 2025): daily_cap = "free" reads as 17.
+X_TIERS = {"free": 17, "basic": 100}
+
+
+def _tier(posting: Any, where: str) -> Any:
+    cap = posting.get("daily_cap") if isinstance(posting, dict) else None
+    if not isinstance(cap, str):
+        return posting
+    if cap.lower() not in X_TIERS:
+        raise ConfigError(f"{where}: 'posting.daily_cap' must be a number or one of {', '.join(X_TIERS)}, not {cap!r}")
+    return {**posting, "daily_cap": X_TIERS[cap.lower()]}
 
 
 def _path(base: Path, value: str) -> Path:

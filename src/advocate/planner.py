@@ -32,6 +32,8 @@ UTC = dt.timezone.utc
 class PlanCase:
     id: int
     deadline_at: dt.datetime  # first instant after the deadline
+    strategy: str | None = None  # this case's own, over the settings'
+    posts_per_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -109,12 +111,13 @@ def _window(day: dt.date, settings: PlanSettings, zone) -> tuple[dt.datetime, dt
 
 
 def _wanted(case: PlanCase, day: dt.date, settings: PlanSettings, zone, first: dt.date) -> int:
-    if settings.strategy == "even":
-        return settings.posts_per_day
+    per_day = case.posts_per_day or settings.posts_per_day
+    if (case.strategy or settings.strategy) == "even":
+        return per_day
     last = (case.deadline_at - dt.timedelta(seconds=1)).astimezone(zone).date()
     span = max((last - first).days, 1)
     progress = min(max((day - first).days / span, 0.0), 1.0)
-    return max(1, round(settings.posts_per_day * (0.5 + progress)))
+    return max(1, round(per_day * (0.5 + progress)))
 
 
 def _round_robin(active: list[PlanCase], wants: dict[int, int], budget: int) -> list[PlanCase]:

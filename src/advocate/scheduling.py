@@ -59,7 +59,7 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
             _drop_after_deadline(db, now, case)
         kept, used, mentioned = _existing(db, config)
         infos = {c["id"]: _compose_case(db, c, config, available, template_from_suggestion) for c in rows}
-        plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"])) for c in rows if c["deadline_at"]]
+        plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"]), **case_store.plan_settings(c)) for c in rows if c["deadline_at"]]
         slots = plan(plan_cases, list(config.accounts), settings_from(config.posting), now, kept)
         networks = {name: config.account(name)["type"] for name in config.accounts}
         guard = GuardSettings(max_hashtags=config.guard.max_hashtags, max_mentions=config.guard.max_mentions,
@@ -91,7 +91,7 @@ def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -
     from .messages.templates import load_templates
 
     case = case_store.get_case(db, case_id)
-    touched = {"deadline", "targets", "status"} & set(changes)
+    touched = {"deadline", "targets", "status", *case_store.PLAN_FIELDS} & set(changes)
     if case["status"] != m.OPEN or not touched or not _has_plan(db, case_id):
         return None
     return schedule(db, config, now, load_templates(config.messages), replan=True, case_ids=[case_id])
