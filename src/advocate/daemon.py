@@ -149,6 +149,7 @@ class Daemon:
         self.config, self.clock, self.environ, self.reload_config = config, clock, environ, reload_config
         self.stopping = threading.Event()
         self.reload_requested = threading.Event()  # set by SIGHUP, acted on at the next tick
+        self._shutdown: threading.Thread | None = None
         self.scheduler = None
         self.db = None
         self.dispatcher = None
@@ -172,6 +173,10 @@ class Daemon:
             notify("READY=1")
             logger.info("daemon started (pid %s, database %s, accounts %s)", os.getpid(), self.config.database, ", ".join(self.config.accounts))
             self.scheduler.start()
+            # The loop can end before the worker has finished its tick: wait for it,
+            # so the tick and these last writes never share the connection at once.
+            if self._shutdown is not None:
+                self._shutdown.join()
             # Still under the lock, so a new daemon never sees our last words as its own.
             self._heartbeat(alive=False)
             self.pool.close()
@@ -225,7 +230,10 @@ class Daemon:
         logger.info("signal %s: finishing the post in flight, then stopping", signum)
         notify("STOPPING=1")
         self.stopping.set()
-        threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True).start()
+        # From another thread: shutdown(wait=True) waits for the tick in flight, and a
+        # signal handler runs on the main thread, inside the scheduler's own loop.
+        self._shutdown = threading.Thread(target=self.scheduler.shutdown, kwargs={"wait": True}, daemon=True)
+        self._shutdown.start()
 
     def _reload(self, signum, frame) -> None:
         # Only a flag: the handler runs on the main thread, possibly inside the
