@@ -281,6 +281,7 @@ def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign
         heard = [listener.recv(256).decode() for _ in range(2)]
         assert heard[0] == "READY=1"
         assert heard[1] == "WATCHDOG=1"
+        # From here on nobody reads: the queue fills after 10 messages, and the daemon must not block on it.
 
         config_path.write_text(config_path.read_text().replace("[posting]", "[posting]\nmax_hashtags_typo = 1"))
         proc.send_signal(signal.SIGHUP)
@@ -302,3 +303,27 @@ def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign
             proc.kill()
         listener.close()
     assert "Traceback" not in log.read_text()
+
+
+def test_a_systemd_listener_that_stops_reading_never_stalls_the_daemon(tmp_path, monkeypatch):
+    import socket
+
+    from advocate.daemon import notify
+
+    address = str(tmp_path / "notify.sock")
+    monkeypatch.setenv("NOTIFY_SOCKET", address)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(address)
+    try:
+        done = threading.Event()
+
+        def chatter():
+            for _ in range(100):  # far more than the queue holds
+                notify("WATCHDOG=1")
+            done.set()
+
+        worker = threading.Thread(target=chatter, daemon=True)
+        worker.start()
+        assert done.wait(5), "notify blocked on a full listener queue"
+    finally:
+        listener.close()

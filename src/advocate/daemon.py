@@ -263,6 +263,10 @@ def notify(message: str) -> None:
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
             sock.connect(address)
-            sock.sendall(message.encode())
+            # Never wait: a listener that stops reading fills its queue (10
+            # datagrams), and a blocking send would stall the tick for good.
+            sock.send(message.encode(), socket.MSG_DONTWAIT)
+    except BlockingIOError:
+        logger.debug("sd_notify: %s dropped, the listener's queue is full", message)
     except OSError as exc:
         logger.warning("sd_notify failed: %s", exc)
