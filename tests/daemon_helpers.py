@@ -38,6 +38,7 @@ def write_config(
     window: tuple[str, str] = ("00:00", "23:59"),
     timeout: float = 0.5,
     daily_cap: int = 100,
+    reconcile_minutes: int = 5,
 ) -> Path:
     """config.toml with one X account per {name: FakeX base_url}, posting windows in UTC."""
     root.mkdir(parents=True, exist_ok=True)
@@ -58,6 +59,7 @@ def write_config(
         "[daemon]",
         f"poll_seconds = {poll_seconds}",
         f"max_attempts = {max_attempts}",
+        f"reconcile_minutes = {reconcile_minutes}",
         "",
     ]
     for name, base_url in accounts.items():

@@ -88,7 +88,8 @@ def fake():
 
 @pytest.fixture
 def campaign(tmp_path, fake):
-    path = write_config(tmp_path / "campaign", {"org_x": fake.base_url}, poll_seconds=1, timeout=2)
+    # Reconcile at every tick: the fake may finish a create a moment after the kill that cut it off.
+    path = write_config(tmp_path / "campaign", {"org_x": fake.base_url}, poll_seconds=1, timeout=2, reconcile_minutes=0)
     daemons = Daemons(path)
     yield path, daemons
     daemons.stop_all()

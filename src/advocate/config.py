@@ -54,6 +54,7 @@ class GuardConfig:
 class DaemonSettings:
     poll_seconds: int = 5
     max_attempts: int = 5
+    reconcile_minutes: int = 5  # how often an account's timeline is searched for posts whose outcome is unknown
     lock_file: str = "advocate.lock"
     deadline_grace_hours: int = 0
 

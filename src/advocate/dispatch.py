@@ -31,7 +31,6 @@ from .timefmt import from_db, to_db
 logger = logging.getLogger("advocate")
 
 MAX_BACKOFF = dt.timedelta(hours=1)
-RECONCILE_EVERY = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -188,13 +187,14 @@ class Dispatcher:
     def reconcile(self, now: dt.datetime) -> list[int]:
         """Look for 'unknown' posts on their account's own timeline.
 
-        One timeline request per account, at most every RECONCILE_EVERY:
+        One timeline request per account, at most every reconcile_minutes:
         timeline look-ups are rate-limited hard on X's lower tiers.
         """
         found = []
         unknown = list(self.db.query("SELECT * FROM posts WHERE status = 'unknown' ORDER BY id"))
         for account in sorted({p["account"] for p in unknown}):
-            if now < self._last_look.get(account, dt.datetime.min.replace(tzinfo=dt.timezone.utc)) + RECONCILE_EVERY:
+            every = dt.timedelta(minutes=self.config.daemon.reconcile_minutes)
+            if now < self._last_look.get(account, dt.datetime.min.replace(tzinfo=dt.timezone.utc)) + every:
                 continue
             self._last_look[account] = now
             posts = [p for p in unknown if p["account"] == account]
