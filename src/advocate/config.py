@@ -316,13 +316,3 @@ def _account(name: str, table: Any, where: str, base: Path) -> dict:
     if kind == "dryrun":
         settings["outbox"] = str(_path(base, table.get("outbox", f"outbox-{name}.jsonl")))
     return settings
-
-
-def config_with(config: Config, **changes) -> Config:
-    """A copy with some fields replaced (tests, --simulate)."""
-    return dataclasses.replace(config, **changes)
-
-
-def env_flag(environ: Mapping[str, str], name: str) -> bool:
-    return environ.get(name, "").lower() in ("1", "true", "yes")
-

@@ -1,4 +1,4 @@
-"""Tables for people; JSON for scripts (see cli.echo_json)."""
+"""Tables for people; JSON for scripts."""
 
 from __future__ import annotations
 

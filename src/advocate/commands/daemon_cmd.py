@@ -67,6 +67,8 @@ def _rehearsed(app, summary) -> None:
         post = get_post(db, post_id)
         text = " ".join(post["text"].split())
         click.echo(f"{show(post['sent_at'], zone)[:16]}  post {post_id:<4} {post['account']}: {text[:72]}{'…' if len(text) > 72 else ''}")
+    if summary.on_copy:
+        db.close()
 
 
 def _summary(summary, verb) -> None:
