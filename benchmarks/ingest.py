@@ -19,7 +19,7 @@ from advocate.ingest import parse_ua, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "ua"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "examples" / "ua-46-19"
 FIELDS = ["kind", "language", "ua_number", "index_number", "title", "person", "persons",
           "pronouns", "country", "issued", "deadline", "hashtags", "handles", "languages",
           "suggested_message", "url", "closure_line", "references", "targets"]

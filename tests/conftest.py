@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from advocate.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = REPO / "examples" / "ua-46-19"  # the seed case, kept in the repository
 
 
 @pytest.fixture(autouse=True)

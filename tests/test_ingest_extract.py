@@ -13,7 +13,7 @@ import pytest
 from advocate.errors import IngestError
 from advocate.ingest import read_document
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parents[1] / "examples" / "ua-46-19"
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 
 

@@ -9,7 +9,7 @@ import pytest
 from advocate.ingest import CaseKey, ParsedDocument, match_case, parse_ua, read_document
 from advocate.ingest.spelling import name_match
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parents[1] / "examples" / "ua-46-19"
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 
 

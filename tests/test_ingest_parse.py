@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from advocate.ingest import parse_ua, read_document
 
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).parents[1] / "examples" / "ua-46-19"
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
 

@@ -8,7 +8,7 @@ import yaml
 from advocate.messages.guard import extract_hashtags, extract_mentions
 from advocate.messages.length import measure
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "twitter-text"
+SUITE = Path(__file__).resolve().parent / "data" / "twitter-text"
 LENGTH_SECTIONS = ("WeightedTweetsWithDiscountedEmojiCounterTest", "UnicodeDirectionalMarkerCounterTest")
 
 

@@ -15,7 +15,7 @@ from advocate.messages.render import render, render_fitting
 from advocate.messages.templates import MessageTemplate, load_templates, template_from_suggestion
 
 SHIPPED = Path(__file__).resolve().parents[1] / "messages"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "ua-46-19-initial.txt"
+SEED = Path(__file__).resolve().parents[1] / "examples" / "ua-46-19" / "ua-46-19-initial.txt"
 NETWORKS = ("x", "mastodon", "bluesky")
 CASE = {"person": "Serikzhan Bilash", "pronouns": "he/him", "country": "Kazakhstan",
         "ua_number": "UA 46/19", "hashtags": ["#Bilash", "#KazakhsInChina"],
