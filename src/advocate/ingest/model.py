@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 FORMATS = ("text", "html", "docx", "pdf")
 KINDS = ("initial", "update", "final", "news", "unknown")
+SUBJECT_KINDS = ("person", "group", "organisation")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,15 @@ class ParsedDocument:
     person: str | None = None
     persons: list[str] = field(default_factory=list)
     pronouns: str | None = None
+    # Who the case is about, as posts name it. subject_kind is one of
+    # SUBJECT_KINDS; subject_name is a person's name ("Jane Doe"), a group as
+    # the UA words it ("twelve protesters", in the document's language) or an
+    # organisation's name; role is what the person is, normalised to English
+    # lower case ("journalist", "student", "lawyer", "human rights defender",
+    # ...) whatever the document's language, or None when the UA does not say.
+    subject_kind: str | None = None
+    subject_name: str | None = None
+    role: str | None = None
     country: str | None = None
     issued: dt.date | None = None
     deadline: dt.date | None = None

@@ -24,6 +24,7 @@ def parse_ua(text: str) -> ParsedDocument:
     _read_dates(doc, lines)
     _read_targets(doc, lines)
     _read_people(doc, lines)
+    _read_subject(doc)
     _read_social(doc, lines)
     _read_kind(doc, lines)
     _read_place(doc, lines)
@@ -80,6 +81,17 @@ def _read_people(doc: ParsedDocument, lines: list[str]) -> None:
         _record(doc, lines, "persons", Found(about[:5], ranked[0].index, ranked[0].confidence))
         if len(about) == 1 and doc.language == "en":
             _record(doc, lines, "pronouns", names.infer_pronouns(lines))
+
+
+def _read_subject(doc: ParsedDocument) -> None:
+    """The subject posts name: for now the person read above (groups and
+    organisations are read by their own finder)."""
+    if doc.person and doc.subject_name is None:
+        doc.subject_kind, doc.subject_name = "person", doc.person
+        source = doc.sources.get("person")
+        if source:
+            doc.sources["subject_kind"] = source
+            doc.sources["subject_name"] = source
 
 
 def _read_social(doc: ParsedDocument, lines: list[str]) -> None:
