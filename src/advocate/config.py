@@ -32,6 +32,7 @@ class PostingSettings:
     languages: list = field(default_factory=list)
     last_call_days: int = 2
     stale_after_minutes: int = 60
+    default_campaign_days: int = 0  # a case with no deadline campaigns this long after its UA's date; 0 = skip it
 
     @property
     def zone(self) -> ZoneInfo:
