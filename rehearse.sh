@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
 # Rehearse the seed case (UA 46/19, Serikzhan Bilash) from its Urgent Action
 # to its closure, on the dry-run channel: nothing is published, no credentials.
-# Sets up .venv on first use; works in ./rehearsal (made afresh each time).
+#
+# From a checkout, the first run installs advocate into .venv (only what it
+# runs; the tests' extras come with the test command), with uv when it is
+# there, else pip. Works in ./rehearsal, made afresh each time.
+# ADVOCATE=/path/to/advocate uses an installed advocate instead (a wheel, pipx);
+# REHEARSAL_DIR=/some/empty/folder rehearses there.
 set -euo pipefail
-cd "$(dirname "$0")"
-seeds="$(cd .. && pwd)/shared/seeds"
-[ -x .venv/bin/advocate ] || { python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]"; }
-rm -rf rehearsal && mkdir rehearsal && cd rehearsal
+here="$(cd "$(dirname "$0")" && pwd)"
+seeds="$here/examples/ua-46-19"
+
+if [ -z "${ADVOCATE:-}" ]; then
+  if [ ! -x "$here/.venv/bin/advocate" ]; then
+    echo "installing advocate into $here/.venv (once) ..."
+    if command -v uv >/dev/null 2>&1; then
+      uv venv -q "$here/.venv" && uv pip install -q --python "$here/.venv/bin/python" -e "$here"
+    else
+      python3 -m venv "$here/.venv" && "$here/.venv/bin/pip" install -q --disable-pip-version-check -e "$here"
+    fi
+  fi
+  ADVOCATE="$here/.venv/bin/advocate"
+fi
+work="${REHEARSAL_DIR:-$here/rehearsal}"
+rm -rf "$work" && mkdir -p "$work" && cd "$work"
 
 step() {  # echo each command as the coordinator would type it, then run it
   echo; echo "\$ advocate $*"
-  ../.venv/bin/advocate --config config.toml "$@"
+  "$ADVOCATE" --config config.toml "$@"
 }
 
 step init
@@ -22,4 +39,6 @@ step --now 2019-04-10T09:00+05:00 daemon --simulate --until 2019-04-25T00:00+05:
 step --now 2019-04-25T09:00+05:00 ingest "$seeds/ua-46-19-final.txt"
 step --now 2019-04-25T09:00+05:00 daemon --simulate --until 2019-06-01T00:00+05:00
 step --now 2019-06-01T00:00+05:00 case list
-echo; echo "posts rehearsed: $(wc -l < outbox.jsonl) (rehearsal/outbox.jsonl); none after the final update"
+sent=$(wc -l < outbox.jsonl)
+echo; echo "posts rehearsed: $sent ($work/outbox.jsonl); none after the final update"
+[ "$sent" -gt 0 ]  # a rehearsal that posted nothing has failed

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
-
-# A source checkout keeps the defaults beside src/.
-CHECKOUT = Path(__file__).resolve().parents[3]
 
 
 def register(cli: click.Group) -> None:
@@ -25,24 +21,20 @@ def init(app, folder):
     folder = folder or (Path(app.config_option).parent if app.config_option else Path.cwd())
     folder.mkdir(parents=True, exist_ok=True)
     config_path = Path(app.config_option) if app.config_option else folder / "config.toml"
-    _copy(CHECKOUT / "config.toml", config_path, "config.toml")
+    _copy("config.toml", config_path, "config")
     app._config = load_config(config_path)
-    _copy(CHECKOUT / "messages", app.config.messages, "message templates")
+    _copy("messages", app.config.messages, "message templates")
     existed = app.config.database.exists()
     app.db()
-    click.echo(f"{'kept' if existed else 'created'} database {app.config.database}")
+    click.echo(f"{'kept' if existed else 'created'} database: {app.config.database}")
     click.echo("next: advocate ingest FILE   (an Urgent Action as .txt, .docx, .pdf or .html)")
 
 
-def _copy(source: Path, target: Path, what: str) -> None:
+def _copy(name: str, target: Path, what: str) -> None:
+    from ..defaults import copy_default
+
     if target.exists():
-        click.echo(f"kept {what} {target}")
+        click.echo(f"kept {what}: {target}")
         return
-    if not source.exists():
-        raise click.ClickException(f"cannot find the default {what} to copy ({source}); install advocate from its source checkout")
-    if source.is_dir():
-        shutil.copytree(source, target)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    click.echo(f"created {what} {target}")
+    copy_default(name, target)
+    click.echo(f"created {what}: {target}")
