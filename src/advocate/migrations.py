@@ -122,3 +122,17 @@ def m005_posts_used_by_account(db: sqlite_utils.Database) -> None:
     # The claim counts each account's posts of the last 24 hours (X's caps are rolling).
     db.execute("""CREATE INDEX posts_used_by_account ON posts (account, coalesce(sent_at, claimed_at))
                   WHERE status IN ('sent', 'sending', 'unknown')""")
+
+
+@migrations()
+def m006_subjects_and_orphans(db: sqlite_utils.Database) -> None:
+    # Who a case is for: a person, a group ("twelve protesters") or an organisation;
+    # the name posts use; the person's role ("journalist", "lawyer"...).
+    db.execute("ALTER TABLE cases ADD COLUMN subject_kind TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN subject_name TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN role TEXT")
+    # 1 when the deadline was not in the UA but assumed from [posting] default_campaign_days.
+    db.execute("ALTER TABLE cases ADD COLUMN deadline_assumed INTEGER NOT NULL DEFAULT 0")
+    # What a document recorded without a case says about its case (UA number, index, names),
+    # so that a case created later finds the final update or news that came first.
+    db.execute("ALTER TABLE documents ADD COLUMN case_key TEXT")
