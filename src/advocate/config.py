@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
@@ -91,6 +92,17 @@ class NotifySettings:
 
 
 @dataclass(frozen=True)
+class IngestSettings:
+    """How much work one document may cost; a document over a limit is refused (or moved to failed/)."""
+
+    max_file_mb: int = 20         # the file as given
+    max_unpacked_mb: int = 100    # XML inside a DOCX, after decompression
+    max_pages: int = 200          # PDF pages
+    max_line_chars: int = 20_000  # one line of text
+    max_depth: int = 500          # nesting of HTML/XML elements
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     database: Path
@@ -104,6 +116,7 @@ class Config:
     inbox: InboxSettings = field(default_factory=InboxSettings)
     feeds: FeedSettings = field(default_factory=FeedSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
 
     @property
     def lock_path(self) -> Path:
@@ -158,9 +171,10 @@ def load_config(path: Path | None) -> Config:
 
 def _build(raw: dict, path: Path | None, base: Path) -> Config:
     where = str(path) if path else "defaults"
-    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify"}, where, "")
+    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify", "ingest"}, where, "")
     top = raw.get("advocate", {})
     _check_table(top, ADVOCATE_KEYS, where, "advocate")
+    _check_rules(top, "advocate", where)
     posting = _section(PostingSettings, _tier(raw.get("posting", {}), where), where, "posting")
     _check_posting(posting, where)
     accounts_raw = raw.get("accounts", {"rehearsal": {"type": "dryrun", "outbox": "outbox.jsonl"}})
@@ -178,10 +192,11 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
         account_settings=account_settings,
         posting=posting,
         guard=_section(GuardConfig, raw.get("guard", {}), where, "guard"),
-        daemon=_check_daemon(_section(DaemonSettings, raw.get("daemon", {}), where, "daemon"), where),
+        daemon=_section(DaemonSettings, raw.get("daemon", {}), where, "daemon"),
         inbox=_inbox(raw.get("inbox", {}), where, base),
         feeds=_feeds(raw.get("feeds", {}), where, base),
         notify=_notify(raw.get("notify", {}), where),
+        ingest=_section(IngestSettings, raw.get("ingest", {}), where, "ingest"),
     )
 
 
@@ -229,31 +244,129 @@ def _section(cls, table: Any, where: str, prefix: str):
     defaults = cls()
     types = {f.name: type(getattr(defaults, f.name)) for f in dataclasses.fields(cls)}
     _check_table(table, types, where, prefix)
+    _check_rules(table, prefix, where)
     return cls(**table)
 
 
-def _check_posting(posting: PostingSettings, where: str) -> None:
+# --- what each value may be ------------------------------------------------------------
+# One rule per key of every section: (check, what the value must be). A key
+# without a rule fails tests/test_config_validation.py, so none slips through.
+Rule = tuple[Callable[[Any], bool], str]
+
+
+def _between(low: int, high: int) -> Rule:
+    """A whole number in [low, high]; the bound above keeps timedeltas and timers in range."""
+    return (lambda v: low <= v <= high), f"{'0 or more' if low == 0 else f'at least {low}'} (and at most {high:,})"
+
+
+def _at_least(low: int) -> Rule:
+    return (lambda v: v >= low), ("0 or more" if low == 0 else f"at least {low}")
+
+
+def _is_zone(value: str) -> bool:
     try:
-        posting.zone
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{where}: 'posting.timezone' = '{posting.timezone}' is not a known time zone; use a name like Europe/London") from None
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _is_clock(value: str) -> bool:
     try:
-        start, end = posting.window
+        dt.time.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"{where}: 'posting.window_start'/'window_end' must be times like \"09:00\"") from None
+        return False
+    return True
+
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_FILE_NAME = re.compile(r"[^/\\\x00-\x1f]+")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ANY: Rule = ((lambda v: True), "")
+_FLAG: Rule = _ANY  # true/false: the type check says it all
+_NON_EMPTY: Rule = ((lambda v: bool(v.strip())), "a non-empty string")
+
+RULES: dict[str, dict[str, Rule]] = {
+    "advocate": {
+        "database": (lambda v: bool(v.strip()) and not v.endswith(("/", "\\")), "a file name or path like \"advocate.db\""),
+        "messages": (_NON_EMPTY[0], "a folder name like \"messages\""),
+        "org": (_NON_EMPTY[0], "your organisation's name"),
+        "accounts": (lambda v: all(isinstance(a, str) and a.strip() for a in v), "a list of account names (strings)"),
+    },
+    "posting": {
+        "timezone": (_is_zone, "a known time zone like \"Europe/London\""),
+        "window_start": (_is_clock, "a time like \"09:00\""),
+        "window_end": (_is_clock, "a time like \"21:00\""),
+        "posts_per_day": _between(1, 1440),
+        "strategy": ((lambda v: v in ("even", "ramp")), "\"even\" or \"ramp\""),
+        "min_spacing_minutes": _between(0, 1440),
+        "jitter_minutes": _between(0, 720),
+        "daily_cap": _between(1, 100_000),
+        "review": _FLAG,
+        "languages": ((lambda v: all(isinstance(c, str) and _LANGUAGE.fullmatch(c) for c in v)),
+                      "a list of language codes like [\"en\", \"ru\"]"),
+        "last_call_days": _between(0, 366),
+        "stale_after_minutes": _between(0, 525_600),
+        "default_campaign_days": _between(0, 3650),
+    },
+    "guard": {
+        "max_hashtags": _at_least(0),
+        "max_mentions": _at_least(0),
+        "mentions_per_handle_per_day": _at_least(0),
+        "mention_needs_review": _FLAG,
+    },
+    "daemon": {
+        "poll_seconds": _between(1, 86_400),  # 0 or less would make the daemon spin
+        "max_attempts": _between(1, 1000),
+        "reconcile_minutes": _between(0, 10_080),  # 0: at every tick
+        "lock_file": ((lambda v: bool(_FILE_NAME.fullmatch(v)) and v.strip() not in ("", ".", "..")),
+                      "a file name like \"advocate.lock\" (no folders)"),
+        "deadline_grace_hours": _between(0, 8784),
+    },
+    "inbox": {"folder": _ANY},  # empty: no inbox
+    "feeds": {
+        "urls": _ANY,  # checked by _feeds, which names what each must be
+        "interval_minutes": _between(1, 10_080),
+        "timeout_seconds": _between(1, 600),
+    },
+    "notify": {
+        "urls_env": ((lambda v: bool(_ENV_NAME.fullmatch(v))), "the name of an environment variable, e.g. \"ADVOCATE_NOTIFY_URLS\""),
+        "events": _ANY,  # checked by _notify against NOTIFY_EVENTS
+        "digest_time": ((lambda v: v == "" or _is_clock(v)), "a time like \"08:00\" or \"\" (no digest)"),
+    },
+    "ingest": {key: _at_least(1) for key in ("max_file_mb", "max_unpacked_mb", "max_pages", "max_line_chars", "max_depth")},
+}
+
+
+def _check_rules(table: Any, prefix: str, where: str) -> None:
+    """Each value of `table` (its type already checked) against its rule: one line naming the key."""
+    rules = RULES.get(prefix, {})
+    for key, value in table.items():
+        _check_controls(value, f"{prefix}.{key}", where)
+        check, what = rules.get(key, _ANY)
+        if not check(value):
+            raise ConfigError(f"{where}: '{prefix}.{key}' must be {what}, not {_shown(value)}; "
+                              "fix it, or delete the line to use the default")
+
+
+def _check_controls(value: Any, key: str, where: str) -> None:
+    texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+    for text in texts:
+        if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+            raise ConfigError(f"{where}: '{key}' holds a control character ({_shown(text)}); remove it")
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_posting(posting: PostingSettings, where: str) -> None:
+    """The relations between keys, once each key is valid alone."""
+    start, end = posting.window
     if start >= end:
-        raise ConfigError(f"{where}: 'posting.window_start' must be before 'posting.window_end'")
-    if posting.strategy not in ("even", "ramp"):
-        raise ConfigError(f"{where}: 'posting.strategy' must be \"even\" or \"ramp\", not '{posting.strategy}'")
-    for key in ("posts_per_day", "daily_cap"):
-        if getattr(posting, key) < 1:
-            raise ConfigError(f"{where}: 'posting.{key}' must be at least 1")
-
-
-def _check_daemon(daemon: DaemonSettings, where: str) -> DaemonSettings:
-    if daemon.deadline_grace_hours < 0:
-        raise ConfigError(f"{where}: 'daemon.deadline_grace_hours' must be 0 or more, not {daemon.deadline_grace_hours}")
-    return daemon
+        raise ConfigError(f"{where}: 'posting.window_start' ({posting.window_start}) must be before "
+                          f"'posting.window_end' ({posting.window_end})")
 
 
 def _inbox(table: Any, where: str, base: Path) -> InboxSettings:
@@ -264,9 +377,6 @@ def _inbox(table: Any, where: str, base: Path) -> InboxSettings:
 def _feeds(table: Any, where: str, base: Path) -> FeedSettings:
     feeds = _section(FeedSettings, table, where, "feeds")
     _strings(feeds.urls, where, "feeds.urls", "feed URLs or file paths")
-    for key in ("interval_minutes", "timeout_seconds"):
-        if getattr(feeds, key) < 1:
-            raise ConfigError(f"{where}: 'feeds.{key}' must be at least 1")
     urls = [u if "://" in u else _path(base, u).as_uri() for u in feeds.urls]
     return dataclasses.replace(feeds, urls=urls)
 
@@ -279,13 +389,6 @@ def _notify(table: Any, where: str) -> NotifySettings:
     for kind in notify.events:
         if kind not in NOTIFY_EVENTS:
             raise ConfigError(f"{where}: 'notify.events' has unknown event '{kind}'; choose from {', '.join(NOTIFY_EVENTS)}")
-    if not notify.urls_env.strip():
-        raise ConfigError(f"{where}: 'notify.urls_env' must name an environment variable, e.g. \"ADVOCATE_NOTIFY_URLS\"")
-    if notify.digest_time:
-        try:
-            dt.time.fromisoformat(notify.digest_time)
-        except ValueError:
-            raise ConfigError(f"{where}: 'notify.digest_time' must be a time like \"08:00\" or \"\" (no digest), not '{notify.digest_time}'") from None
     return notify
 
 
