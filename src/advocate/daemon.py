@@ -163,6 +163,7 @@ class Daemon:
             self.db = open_db(self.config.database)
             self._connect()
             interrupted = self.dispatcher.start(self.clock.now())
+            self._heartbeat(alive=True)  # alive from the first second, before any tick, however long
             if interrupted:
                 logger.warning("posts %s were being sent when the daemon last stopped: now 'unknown', to reconcile", interrupted)
             # One worker: ticks never overlap, so each post is handled by one thread.
@@ -185,7 +186,7 @@ class Daemon:
 
     def _connect(self) -> None:
         self.pool = ChannelPool(self.config, self.environ)
-        self.dispatcher = Dispatcher(self.db, self.config, self.pool, should_stop=self.stopping.is_set)
+        self.dispatcher = Dispatcher(self.db, self.config, self.pool, should_stop=self.stopping.is_set, alive=self._alive)
 
     def wake(self) -> None:
         """A tick; then arm a one-off wake-up at the next due moment."""
@@ -197,11 +198,18 @@ class Daemon:
         now = self.clock.now()
         try:
             self.dispatcher.tick(now)
-            self._heartbeat(alive=True)
         except Exception:  # a failing tick is logged and retried next poll, never fatal
             logger.exception("tick failed; retrying at the next poll")
-        notify("WATCHDOG=1")
+        self._alive()
         self._arm(now)
+
+    def _alive(self) -> None:
+        """Tell systemd's watchdog and `advocate status` that work goes on (also mid-tick)."""
+        notify("WATCHDOG=1")
+        try:
+            self._heartbeat(alive=True)
+        except sqlite3.Error as exc:  # a busy database must not end the tick; the next ping retries
+            logger.warning("heartbeat not written: %s", exc)
 
     def _arm(self, now: dt.datetime) -> None:
         wake = self.dispatcher.next_wake(now)

@@ -73,8 +73,9 @@ class ChannelPool:
 
 class Dispatcher:
     def __init__(self, db, config: Config, pool: ChannelPool, should_stop: Callable[[], bool] = lambda: False,
-                 housekeeping: bool = True):
+                 housekeeping: bool = True, alive: Callable[[], None] = lambda: None):
         self.db, self.config, self.pool, self.should_stop = db, config, pool, should_stop
+        self.alive = alive  # called after each post and each step of housekeeping: the daemon's heartbeat
         self.housekeeping = housekeeping  # inbox, feeds, notifications: off when rehearsing on a copy
         self._last_look: dict[str, dt.datetime] = {}  # account -> last timeline look-up
 
@@ -85,7 +86,7 @@ class Dispatcher:
     def tick(self, now: dt.datetime) -> TickResult:
         result = TickResult()
         if self.housekeeping:
-            run_housekeeping(self.db, self.config, now, self.pool.environ)  # inbox, feeds, notifications
+            run_housekeeping(self.db, self.config, now, self.pool.environ, self.alive)  # inbox, feeds, notifications
         result.expired = cases.expire_deadlines(self.db, now, self.config.daemon.deadline_grace)
         result.moved = self.catch_up(now)
         while not self.should_stop():
@@ -96,6 +97,7 @@ class Dispatcher:
                 result.sent.append(post["id"])
             else:
                 result.problems.append(post["id"])
+            self.alive()
         result.reconciled = self.reconcile(now)
         if self.housekeeping:
             notify_now(self.db, self.config, now, self.pool.environ)  # what this tick did, told now

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from . import feeds, notify
 from .config import Config
@@ -29,15 +29,23 @@ class HousekeepingResult:
     errors: list[str] = field(default_factory=list)
 
 
-def run_housekeeping(db, config: Config, now: dt.datetime, environ: Mapping[str, str]) -> HousekeepingResult:
-    """Inbox, feeds when due, then tell the coordinator what happened."""
+def run_housekeeping(db, config: Config, now: dt.datetime, environ: Mapping[str, str],
+                     alive: Callable[[], None] = lambda: None) -> HousekeepingResult:
+    """Inbox, feeds when due, then tell the coordinator what happened.
+
+    `alive` is called after each step: a long inbox or feed poll must not
+    look like a hung daemon to systemd's watchdog or to `advocate status`.
+    """
     result = HousekeepingResult()
     _step(result, "notifications", notify.start, db, config, environ)
     if config.inbox.folder:
         result.inbox = _step(result, "inbox", scan_inbox, db, Path(config.inbox.folder), now, config)
+        alive()
     if feeds.feeds_due(db, config, now):
         result.feeds = _step(result, "feeds", feeds.poll_feeds, db, config, now)
+        alive()
     result.notified = notify_now(db, config, now, environ, result)
+    alive()
     return result
 
 
