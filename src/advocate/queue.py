@@ -71,13 +71,26 @@ def add_planned(db, posts: Iterable[NewPost], now: dt.datetime, review: bool) ->
 def withdraw_untouched(db, case_id: int, now: dt.datetime) -> int:
     """Cancel future posts nobody approved or edited, so the planner can redo them."""
     with write(db):
-        cursor = db.execute(
-            """UPDATE posts SET status = 'cancelled', cancel_reason = 'replanned', updated_at = ?
-               WHERE case_id = ? AND status IN ('draft', 'scheduled') AND approved = 0
-                 AND edited = 0 AND scheduled_at > ?""",
-            [to_db(now), case_id, to_db(now)],
-        )
-    return cursor.rowcount
+        return _cancel_where(db, now, "case_id = ? AND approved = 0 AND edited = 0 AND scheduled_at > ?",
+                             [case_id, to_db(now)], "replanned")
+
+
+def cancel_after_deadline(db, case_id: int, deadline_at: str, now: dt.datetime) -> int:
+    """A deadline brought forward: pending posts past it can no longer go out."""
+    with write(db):
+        return _cancel_where(db, now, "case_id = ? AND scheduled_at >= ?", [case_id, deadline_at], "after the deadline")
+
+
+def _cancel_where(db, now: dt.datetime, where: str, args: list, reason: str) -> int:
+    """Cancel the pending posts (draft, scheduled) that match, each with its event."""
+    rows = db.execute(
+        f"UPDATE posts SET status = 'cancelled', cancel_reason = ?, updated_at = ? "
+        f"WHERE status IN ('draft', 'scheduled') AND {where} RETURNING id, case_id",
+        [reason, to_db(now), *args],
+    ).fetchall()
+    for post_id, case_id in rows:
+        log_event(db, now, "withdrawn", f"post {post_id} cancelled: {reason}", post_id=post_id, case_id=case_id)
+    return len(rows)
 
 
 def _select_ids(db, ids: Sequence[int], case_id: int | None, all_: bool, statuses: tuple[str, ...]) -> list[int]:
@@ -181,11 +194,7 @@ def _refuse_closed(db, ids: Iterable[int]) -> None:
 
 def cancel_pending_for_case(db, case_id: int, now: dt.datetime, reason: str) -> int:
     """Called inside the transaction that closes a case."""
-    cursor = db.execute(
-        "UPDATE posts SET status = 'cancelled', cancel_reason = ?, updated_at = ? WHERE case_id = ? AND status IN ('draft', 'scheduled')",
-        [reason, to_db(now), case_id],
-    )
-    return cursor.rowcount
+    return _cancel_where(db, now, "case_id = ?", [case_id], reason)
 
 
 # --- the daemon's side -------------------------------------------------------
@@ -377,6 +386,19 @@ SORTS = {
     "status": (_LIFECYCLE, "scheduled_at", "id"),
     "id": ("id",),
 }
+
+
+def post_events(db, post_id: int) -> list[dict]:
+    """A post's history, oldest first."""
+    return list(db.query("SELECT at, kind, message FROM events WHERE post_id = ? ORDER BY id", [post_id]))
+
+
+def same_text_as(db, post: dict, dedupe_key: str) -> int | None:
+    """The other live post of this case and account that already has this text, if any."""
+    row = db.execute("SELECT id FROM posts WHERE case_id = ? AND account = ? AND dedupe_key = ? AND id != ? "
+                     "AND status != 'cancelled' ORDER BY id LIMIT 1",
+                     [post["case_id"], post["account"], dedupe_key, post["id"]]).fetchone()
+    return row[0] if row else None
 
 
 def order_by(sort: str = "scheduled", desc: bool = False) -> str:

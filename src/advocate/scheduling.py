@@ -18,7 +18,7 @@ from .config import Config
 from .db import write
 from .events import log_event
 from .planner import Kept, PlanCase, plan, settings_from, thin_out
-from .queue import add_planned, withdraw_untouched
+from .queue import add_planned, cancel_after_deadline, withdraw_untouched
 from .timefmt import from_db, to_db
 
 LANGUAGE_CODES = {
@@ -56,7 +56,7 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         for case in rows:
             if replan:
                 result.withdrawn += withdraw_untouched(db, case["id"], now)
-            _drop_after_deadline(db, now, case)
+            cancel_after_deadline(db, case["id"], case["deadline_at"], now)
         kept, used, mentioned = _existing(db, config)
         infos = {c["id"]: _compose_case(db, c, config, available, template_from_suggestion) for c in rows}
         plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"]), **case_store.plan_settings(c)) for c in rows if c["deadline_at"]]
@@ -99,14 +99,6 @@ def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -
 
 def _has_plan(db, case_id: int) -> bool:
     return db.execute("SELECT 1 FROM posts WHERE case_id = ? AND status != 'cancelled' LIMIT 1", [case_id]).fetchone() is not None
-
-
-def _drop_after_deadline(db, now, case) -> None:
-    """A deadline brought forward: pending posts past it can no longer go out."""
-    db.execute(
-        "UPDATE posts SET status = 'cancelled', cancel_reason = 'after the deadline', updated_at = ? WHERE case_id = ? AND status IN ('draft', 'scheduled') AND scheduled_at >= ?",
-        [to_db(now), case["id"], case["deadline_at"]],
-    )
 
 
 def _existing(db, config: Config):

@@ -219,11 +219,11 @@ def queue_show(app, post_id, as_json):
     """One post in full, with its history."""
     from ..messages.length import measure
     from ..output import fields
-    from ..queue import post_json
+    from ..queue import post_events, post_json
 
     db = app.db()
     post = post_json(db, post_id)
-    post["events"] = list(db.query("SELECT at, kind, message FROM events WHERE post_id = ? ORDER BY id", [post_id]))
+    post["events"] = post_events(db, post_id)
     if as_json:
         return echo_json(post)
     size = measure(post["text"], "x" if post["network"] == "dryrun" else post["network"])
@@ -267,7 +267,7 @@ def queue_edit(app, post_id, text):
     from ..errors import InvalidChange
     from ..messages.guard import GuardSettings, check_post, dedupe_key
     from ..messages.length import measure
-    from ..queue import edit, get_post
+    from ..queue import edit, get_post, same_text_as
 
     db = app.db()
     post = get_post(db, post_id)
@@ -287,10 +287,8 @@ def queue_edit(app, post_id, text):
     try:
         edit(db, app.now(), post_id, text, key)
     except sqlite3.IntegrityError:  # posts_no_duplicate_text: the same text never goes out twice from one account
-        other = db.execute("SELECT id FROM posts WHERE case_id = ? AND account = ? AND dedupe_key = ? AND id != ? "
-                           "AND status != 'cancelled' ORDER BY id LIMIT 1",
-                           [post["case_id"], post["account"], key, post_id]).fetchone()
-        which = f"post {other[0]}" if other else "another post"
+        other = same_text_as(db, post, key)
+        which = f"post {other}" if other else "another post"
         raise InvalidChange(f"post {post_id}: this text is already used by {which} of case {post['case_id']} "
                             f"on {post['account']}; write a different text") from None
     click.echo(f"post {post_id} edited ({size.length}/{size.limit})")
