@@ -38,6 +38,11 @@ def fields(pairs: list[tuple[str, object]]) -> None:
         click.echo(f"{key.rjust(width)}: {'' if value is None else value}")
 
 
+def warn(message: str) -> None:
+    """Something the user should see that is not the command's output: on stderr, so pipes stay clean."""
+    click.secho(message, fg="yellow", err=True)
+
+
 def echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
