@@ -104,7 +104,23 @@ def test_which_names_are_partial(name, partial):
     assert is_partial(name) is partial
 
 
-def test_a_file_that_cannot_be_ingested_goes_to_failed_with_its_reason(workspace, seeds, inbox):
+def test_a_file_that_cannot_be_read_goes_to_failed_with_its_reason(workspace, seeds, inbox):
+    inbox.mkdir()
+    (inbox / "empty.txt").write_text("")
+    config, db = library(workspace)
+
+    result = scan_inbox(db, inbox, parse_instant("2019-04-25T09:00+05:00"), config)
+
+    assert sorted(result.failed) == ["empty.txt"]
+    reason = (inbox / "failed" / "empty.txt.reason.txt").read_text()
+    assert "empty.txt" in reason and reason.count("\n") == 1
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == []
+    kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE kind = 'inbox-failed'")]
+    assert kinds == ["inbox-failed"]
+    assert db.execute("SELECT count(*) FROM documents").fetchone() == (0,)
+
+
+def test_readable_documents_that_start_nothing_are_processed_not_failed(workspace, seeds, inbox):
     inbox.mkdir()
     (inbox / "shopping.txt").write_text("eggs\nmilk\nbread\n")
     drop(seeds, inbox, "ua-46-19-final.txt")  # a final update with no case to close
@@ -112,14 +128,10 @@ def test_a_file_that_cannot_be_ingested_goes_to_failed_with_its_reason(workspace
 
     result = scan_inbox(db, inbox, parse_instant("2019-04-25T09:00+05:00"), config)
 
-    assert sorted(result.failed) == ["shopping.txt", "ua-46-19-final.txt"]
-    reason = (inbox / "failed" / "shopping.txt.reason.txt").read_text()
-    assert "does not read as an Urgent Action" in reason and reason.count("\n") == 1
-    assert "final" in (inbox / "failed" / "ua-46-19-final.txt.reason.txt").read_text()
-    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == []
-    kinds = [r[0] for r in db.execute("SELECT kind FROM events WHERE kind = 'inbox-failed'")]
-    assert kinds == ["inbox-failed", "inbox-failed"]
-    assert db.execute("SELECT count(*) FROM documents").fetchone() == (0,)
+    assert result.failed == {}
+    assert sorted((o.kind, o.action) for o in result.processed) == [("final", "recorded"), ("unknown", "recorded")]
+    assert sorted(p.name for p in (inbox / "processed").iterdir()) == ["shopping.txt", "ua-46-19-final.txt"]
+    assert db.execute("SELECT count(*) FROM cases").fetchone() == (0,)
 
 
 def test_after_a_crash_between_commit_and_move_the_file_is_unchanged_and_moved(workspace, seeds, inbox):
@@ -139,7 +151,7 @@ def test_after_a_crash_between_commit_and_move_the_file_is_unchanged_and_moved(w
     assert db.execute("SELECT count(*) FROM events WHERE kind = 'case-closed'").fetchone() == (1,)
 
 
-def test_an_update_dropped_with_its_ua_finds_it_whatever_the_order(workspace, seeds, inbox):
+def test_a_final_dropped_before_its_ua_closes_it_whatever_the_order(workspace, seeds, inbox):
     final = drop(seeds, inbox, "ua-46-19-final.txt")
     initial = drop(seeds, inbox, "ua-46-19-initial.txt")
     os.utime(final, (1_000_000, 1_000_000))  # the final one is "older": tried first, before its case exists
@@ -147,9 +159,10 @@ def test_an_update_dropped_with_its_ua_finds_it_whatever_the_order(workspace, se
 
     result = scan_inbox(db, inbox, parse_instant("2019-04-10T09:00+05:00"), config)
 
-    assert sorted((o.kind, o.action) for o in result.processed) == [("final", "closed"), ("initial", "created")]
+    assert [(o.kind, o.action) for o in result.processed] == [("final", "recorded"), ("initial", "created")]
     assert result.failed == {}
     assert initial and not list((inbox / "failed").iterdir())
+    assert db.execute("SELECT status, closed_reason FROM cases").fetchone() == ("closed", "final update")
 
 
 def test_a_name_already_in_processed_is_kept_apart(tmp_path):

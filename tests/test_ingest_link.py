@@ -113,12 +113,17 @@ def test_index_number_links(other_cases):
     assert result.case_id == 3 and result.confidence >= 0.9
 
 
-def test_no_match_says_what_to_do(bilash):
+def test_no_match_names_what_was_looked_for(bilash):
     doc = ParsedDocument(kind="update", ua_number="5/20", person="Ana Pérez", persons=["Ana Pérez"])
     result = match_case(doc, [bilash])
     assert result.case_id is None and result.candidates == []
     assert "no existing case matches (5/20, Ana Pérez)" in result.reason
-    assert "--case ID" in result.reason
+
+
+def test_a_group_links_by_its_name():
+    group = CaseKey(4, None, None, None, ["twelve protesters"], None, "open")
+    doc = ParsedDocument(kind="final", subject_kind="group", subject_name="Twelve protesters")
+    assert match_case(doc, [group]).case_id == 4
 
 
 def test_no_cases_at_all():

@@ -125,8 +125,10 @@ def set_target_handle(db, now, case_id: int, spec: str) -> str:
         if not 0 <= index < len(rows):
             raise InvalidChange(f"case {case_id} has {len(rows)} targets; --target-handle names target {position}")
         row = rows[index]
-        if network == "x":
+        if network == "x":  # the X handle lives on the target row: keep the list over later updates
             db["targets"].update(row["id"], {"handle": handle or None})
+            overrides = {**loads(get_case(db, case_id)["overrides"], {}), TARGETS_CORRECTED: True}
+            db["cases"].update(case_id, {"overrides": dumps(overrides)})
         else:
             handles = {**loads(row["handles"], {}), network: handle}
             db["targets"].update(row["id"], {"handles": dumps({k: v for k, v in handles.items() if v})})
@@ -146,14 +148,16 @@ def update_case(db, now, case_id: int, fields: dict, targets: list[dict] | None,
     wanted = {k: v for k, v in fields.items() if v not in (None, [], "") and k not in overrides}
     current = m.case_json(case, [])
     changes = {k: [current.get(k), v] for k, v in wanted.items() if current.get(k) != v}
-    if targets is not None and _same_targets(targets_of(db, case_id), targets):
-        targets = None  # an update repeating the targets changes nothing, so re-plans nothing
+    if targets is not None and (TARGETS_CORRECTED in overrides or _same_targets(targets_of(db, case_id), targets)):
+        targets = None  # the user's own target list stands; an update repeating the targets re-plans nothing
     if not changes and targets is None:
         return {}
     zone = case_zone({**current, **wanted}, case["timezone"])
     row = {**_column_values({k: v for k, v in wanted.items()}), "timezone": zone, "updated_at": to_db(now)}
     deadline = wanted.get("deadline", case["deadline"])
     row["deadline_at"] = deadline_instant(deadline, zone)
+    if "deadline" in wanted:
+        row["deadline_assumed"] = 0  # a deadline the UA (or the user) gives replaces an assumed one
     # A user's correction keeps its own source too, not the update's line.
     row["sources"] = dumps({**loads(case["sources"], {}), **{k: v for k, v in sources.items() if k not in overrides}})
     db["cases"].update(case_id, row)
@@ -231,6 +235,7 @@ def set_paused(db, now, case_id: int, paused: bool) -> None:
 
 EDITABLE = {
     "ua_number": str, "index_number": str, "title": str, "person": str, "pronouns": str,
+    "subject_kind": m.SUBJECT_KINDS, "subject_name": str, "role": str,
     "country": str, "timezone": str, "issued": "date", "deadline": "date",
     "hashtags": list, "handles": list, "languages": list, "suggested_message": str, "url": str,
     # How this case's campaign is planned, over [posting]'s defaults.
@@ -252,7 +257,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     if not sep or key not in EDITABLE:
         raise InvalidChange(f"--set {text!r}: write FIELD=VALUE with FIELD one of {', '.join(sorted(EDITABLE))}")
     kind = EDITABLE[key]
-    clearable = ("url", "index_number", "ua_number", "title", "suggested_message")  # FIELD= clears these
+    clearable = ("url", "index_number", "ua_number", "title", "suggested_message", "role", "subject_name")  # FIELD= clears these
     last_year = 9000  # the end of 9999-12-31 is past what datetime can hold
     if not (value.strip(", ") if kind is list else value) and key not in clearable:  # an empty override would block every later update of it
         raise InvalidChange(f"--set {key}: {key} cannot be empty; give a value (only {', '.join(sorted(clearable))} can be cleared)")
@@ -274,6 +279,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
         return key, int(value)
     if key == "timezone":
         _check_zone(value)
+    if key == "role":
+        value = value.lower()
     return key, value or None
 
 
@@ -290,6 +297,8 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
     """A user's corrections: applied now and kept over later re-ingests."""
     with write(db):
         case = get_case(db, case_id)
+        if "person" in assignments and "subject_name" not in assignments and case["subject_name"] == case["person"] and case["person"]:
+            assignments = {**assignments, "subject_name": assignments["person"]}  # the name posts use follows the person's
         overrides = {**loads(case["overrides"], {}), **assignments}
         sources = {k: {"line": None, "text": "set by user", "confidence": 1.0} for k in assignments}
         db["cases"].update(case_id, {"overrides": "{}"})  # let update_case write these fields
@@ -303,3 +312,111 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
             if new_deadline_at and new_deadline_at <= to_db(now):
                 raise InvalidChange(f"case {case_id}: deadline {assignments['deadline']} has already passed; choose a later date")
     return changes
+
+
+# Targets the coordinator corrected: kept over later updates, as other corrections are.
+TARGETS_CORRECTED = "targets"
+TARGET_EDITABLE = ("name", "title", "email", "fax", "handle", "address", "salutation", "additional")
+_EMAIL = r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+"
+_X_HANDLE = r"@?[A-Za-z0-9_]{1,15}"
+_FAX = r"\+?[0-9][0-9 ().\-/]{4,}"
+
+
+def parse_target_assignment(text: str) -> tuple[str, object]:
+    """'email=a@b.kz' -> ('email', 'a@b.kz'), checked; an empty value clears the field."""
+    import re
+
+    key, sep, value = text.partition("=")
+    key, value = key.strip().lower(), value.strip()
+    if not sep or key not in TARGET_EDITABLE:
+        raise InvalidChange(f"target field {text!r}: write FIELD=VALUE with FIELD one of {', '.join(TARGET_EDITABLE)}")
+    if key == "additional":
+        if value.lower() not in ("yes", "no", "true", "false"):
+            raise InvalidChange(f"target field additional: '{value}' must be yes or no")
+        return key, int(value.lower() in ("yes", "true"))
+    checks = {"email": (_EMAIL, "an e-mail address like office@prokuratura.kz"),
+              "handle": (_X_HANDLE, "an X handle like @prokuratura (letters, digits, _; at most 15)"),
+              "fax": (_FAX, "a fax number like +7 7172 71 26 52")}
+    if value and key in checks and not re.fullmatch(checks[key][0], value):
+        raise InvalidChange(f"target field {key}: '{value}' is not {checks[key][1]}")
+    if key == "handle" and value:
+        value = "@" + value.lstrip("@")
+    return key, value or None
+
+
+def parse_new_target(spec: str) -> dict:
+    """'name=Ivan Petrov,title=Prosecutor General, Astana' -> a target.
+
+    A comma starts a new field only where FIELD= follows it, so values may hold commas."""
+    import re
+
+    fields = re.split(r",\s*(?=(?:" + "|".join(TARGET_EDITABLE) + r")\s*=)", spec.strip(), flags=re.IGNORECASE)
+    target = dict(parse_target_assignment(f) for f in fields if f.strip())
+    if not (target.get("name") or target.get("title")):
+        raise InvalidChange(f"--add-target {spec!r}: give at least name=... or title=..., e.g. --add-target 'name=Ivan Petrov,title=Prosecutor General'")
+    return target
+
+
+def edit_targets(db, now, case_id: int, edits: dict[int, dict], added: list[dict], removed: list[int]) -> dict:
+    """The coordinator's corrections to a case's targets (numbers as 'case show' gives them,
+    before this change); kept over later updates. Returns {'targets': [old count, new count]} or {}."""
+    with write(db):
+        case = get_case(db, case_id)
+        rows = targets_of(db, case_id)
+        for number in [*edits, *removed]:
+            if not 1 <= number <= len(rows):
+                raise InvalidChange(f"case {case_id} has {len(rows)} targets ('advocate case show {case_id}' numbers them); there is no target {number}")
+        for number, values in edits.items():
+            merged = {**rows[number - 1], **values}
+            if not (merged.get("name") or merged.get("title")):
+                raise InvalidChange(f"target {number} of case {case_id} would have neither a name nor a title; give one")
+            db["targets"].update(rows[number - 1]["id"], values)
+        for number in sorted(set(removed), reverse=True):
+            db.execute("DELETE FROM targets WHERE id = ?", [rows[number - 1]["id"]])
+        for offset, target in enumerate(added, start=len(rows)):
+            db["targets"].insert({"additional": 0, **target, "handles": "{}", "case_id": case_id, "position": offset})
+        kept = targets_of(db, case_id)
+        for position, row in enumerate(kept):
+            db.execute("UPDATE targets SET position = ? WHERE id = ?", [position, row["id"]])
+        overrides = {**loads(case["overrides"], {}), TARGETS_CORRECTED: True}
+        db["cases"].update(case_id, {"overrides": dumps(overrides), "updated_at": to_db(now)})
+        log_event(db, now, "case-updated", f"case {case_id}: targets corrected by the user ({len(rows)} -> {len(kept)})", case_id=case_id)
+    return {"targets": [len(rows), len(kept)]} if (edits or added or removed) else {}
+
+
+def incomplete_reason(case: dict) -> str | None:
+    """Why an open case cannot campaign yet, with the command that fixes it; None when it can."""
+    missing = m.missing_fields(case)
+    if not missing:
+        return None
+    return f"case {case['id']} is incomplete (no {' and no '.join(missing)}): complete it with {m.completing_command(case)}"
+
+
+def assume_deadlines(db, now: dt.datetime, days: int, case_ids: list[int] | None = None) -> dict[int, str]:
+    """Inside the caller's transaction: each open case with no deadline gets one `days` after
+    its UA's date (else the day it was ingested), marked assumed. Returns {case_id: note}."""
+    notes = {}
+    for case in db.query("SELECT * FROM cases WHERE status = 'open' AND deadline IS NULL ORDER BY id"):
+        if case_ids and case["id"] not in case_ids:
+            continue
+        start, what = (case["issued"], "its UA's date") if case["issued"] else (_local_day(case["created_at"], case["timezone"]), "the day it was ingested")
+        deadline = (dt.date.fromisoformat(start) + dt.timedelta(days=days)).isoformat()
+        deadline_at = deadline_instant(deadline, case["timezone"])
+        if deadline_at <= to_db(now):
+            notes[case["id"]] = (f"case {case['id']} has no deadline, and {days} days after {what} ({start}) is past: "
+                                 f"complete it with advocate case edit {case['id']} --set deadline=YYYY-MM-DD")
+            continue
+        source = {"line": None, "text": f"assumed: {days} days after {what} {start} ([posting] default_campaign_days)", "confidence": 0.0}
+        db["cases"].update(case["id"], {"deadline": deadline, "deadline_at": deadline_at, "deadline_assumed": 1, "updated_at": to_db(now),
+                                        "sources": dumps({**loads(case["sources"], {}), "deadline": source})})
+        notes[case["id"]] = f"case {case['id']}: no deadline in its UA; assumed {deadline} ({days} days after {what})"
+        log_event(db, now, "case-updated", notes[case["id"]], case_id=case["id"])
+    return notes
+
+
+def _local_day(instant: str, zone: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    from .timefmt import from_db
+
+    return from_db(instant).astimezone(ZoneInfo(zone)).date().isoformat()

@@ -2,6 +2,12 @@
 
 Everything one document does happens in one transaction, so a failure
 leaves nothing half-written, and the document row says what it changed.
+
+A readable document is never turned away: what cannot start or change a
+campaign (a final update or news about a case not in the database, a text
+that reads as no Urgent Action) is recorded, with a note saying what to do.
+An initial UA or an update for a case not in the database creates the case;
+a final update recorded earlier for that case closes it at once.
 """
 
 from __future__ import annotations
@@ -38,8 +44,9 @@ def sha256(text: str) -> str:
 
 
 def ingest_text(db, now: dt.datetime, name: str, document: DocumentText, *, case_id: int | None = None,
-                overrides: dict | None = None, fallback_zone: str = "UTC") -> IngestOutcome:
-    """Store one document and apply it; raises IngestError and writes nothing when it cannot."""
+                overrides: dict | None = None, fallback_zone: str = "UTC", record_unknown: bool = True) -> IngestOutcome:
+    """Store one document and apply it. Raises IngestError (writing nothing) only for a text that
+    reads as no UA when `record_unknown` is False (a feed's other posts) or for a bad --case."""
     from .ingest import parse_ua
 
     digest = sha256(document.text)
@@ -47,16 +54,17 @@ def ingest_text(db, now: dt.datetime, name: str, document: DocumentText, *, case
     if overrides:
         parsed = _with_overrides(parsed, overrides)
     with write(db):  # the duplicate check and the changes in one transaction: two ingests of a file can't race
-        seen = list(db.query("SELECT id, kind, case_id FROM documents WHERE sha256 = ?", [digest]))
-        if seen:
-            row = seen[0]
-            return IngestOutcome(name, row["kind"], "unchanged", row["case_id"], row["id"], notes=["this document was ingested before; nothing changed"])
-        if parsed.kind == "unknown":
+        seen = next(iter(db.query("SELECT id, kind, case_id FROM documents WHERE sha256 = ?", [digest])), None)
+        if seen and not (seen["case_id"] is None and case_id is not None):  # a recorded document may be attached later
+            return IngestOutcome(name, seen["kind"], "unchanged", seen["case_id"], seen["id"], notes=["this document was ingested before; nothing changed"])
+        if parsed.kind == "unknown" and not record_unknown and case_id is None:
             raise IngestError(f"{name}: does not read as an Urgent Action or as news about a case (no UA heading, no person named); nothing was stored")
         outcome = _apply(db, now, name, parsed, case_id, overrides or {}, fallback_zone)
-        outcome.document_id = _store_document(db, now, name, document, digest, outcome)
+        outcome.document_id = _store_document(db, now, name, document, digest, outcome, seen["id"] if seen else None)
         if outcome.kind == "news" and outcome.case_id is not None:
             _flag_release(db, now, document.text, outcome)
+        if outcome.action == "created":
+            _adopt_orphans(db, now, outcome)
     return outcome
 
 
@@ -65,7 +73,8 @@ def _flag_release(db, now, text: str, outcome: IngestOutcome) -> None:
     from .ingest.release import release_sentence
 
     case = cases.get_case(db, outcome.case_id)
-    sentence = release_sentence(text, [case["person"], *loads(case["persons"], [])])
+    names = [n for n in (case["person"], case["subject_name"], *loads(case["persons"], [])) if n]
+    sentence = release_sentence(text, names)
     if sentence and cases.flag_for_confirmation(db, now, case["id"], f"news says released: {sentence[:120]}", outcome.document_id):
         outcome.notes.append(f"this news says the person was released: stop with 'advocate case close {case['id']} --reason released' "
                              f"or go on with 'advocate case keep {case['id']}'")
@@ -77,20 +86,18 @@ def _with_overrides(parsed: ParsedDocument, overrides: dict) -> ParsedDocument:
 
 
 def _apply(db, now, name, parsed: ParsedDocument, case_id, overrides, fallback_zone) -> IngestOutcome:
-    link_reason = None
+    candidates: list[int] = []
     if case_id is None:
         link = _link(db, parsed)
-        case_id, link_reason = link.case_id, link.reason
-        if case_id is None and parsed.kind in ("update", "final"):
-            raise IngestError(f"{name}: a {parsed.kind} UA, but {link.reason}; nothing was stored")
+        case_id, link_reason, candidates = link.case_id, link.reason, ([] if link.case_id else link.candidates)
     else:
         cases.get_case(db, case_id)
         link_reason = "attached by the user (--case)"
     outcome = IngestOutcome(name, parsed.kind, "recorded", case_id, None, parsed, link_reason=link_reason)
-    if parsed.kind == "news":
-        outcome.notes.append("news is kept as evidence and starts no campaign")
+    if parsed.kind in ("news", "unknown") or (case_id is None and (parsed.kind == "final" or candidates)):
+        outcome.notes.append(_recorded_note(parsed.kind, case_id, link_reason, candidates))
     elif case_id is None:
-        outcome.case_id = _create(db, now, name, parsed, overrides, fallback_zone)
+        outcome.case_id = _create(db, now, parsed, overrides, fallback_zone, outcome)
         outcome.action = "created"
     elif parsed.kind == "final":
         outcome.action = "closed"
@@ -101,12 +108,30 @@ def _apply(db, now, name, parsed: ParsedDocument, case_id, overrides, fallback_z
     return outcome
 
 
+def _recorded_note(kind: str, case_id, link_reason: str, candidates: list[int]) -> str:
+    """What a recorded document did (nothing) and how to attach it, in one line."""
+    if case_id is not None:
+        return "kept as evidence for the case; it starts and changes no campaign"
+    attach = f"if it belongs to a case, attach it with 'advocate ingest FILE --case {candidates[0] if len(candidates) == 1 else 'ID'}'"
+    if candidates:
+        return f"recorded, nothing was started: {link_reason}"
+    if kind == "final":
+        return ("a final update for a case not in the database: recorded, there is nothing to stop; "
+                "if its Urgent Action is ingested later, that case is stored closed")
+    if kind == "news":
+        return f"news that names no known case: recorded, nothing was started; {attach}"
+    return f"does not read as an Urgent Action, an update or news about a case: recorded, nothing was started; {attach}"
+
+
 def _link(db, parsed: ParsedDocument):
     from .ingest import match_case
 
+    # A case opened from an update may be older than its first document: such a case gives no start date.
+    from_initial = {r["case_id"] for r in db.query("SELECT DISTINCT case_id FROM documents WHERE kind = 'initial' AND case_id IS NOT NULL")}
     keys = [
-        CaseKey(r["id"], r["ua_number"], r["index_number"], r["person"], loads(r["persons"], []),
-                dt.date.fromisoformat(r["issued"]) if r["issued"] else None, r["status"])
+        CaseKey(r["id"], r["ua_number"], r["index_number"], r["person"],
+                [n for n in (*loads(r["persons"], []), r["subject_name"]) if n],
+                dt.date.fromisoformat(r["issued"]) if r["issued"] and r["id"] in from_initial else None, r["status"])
         for r in db.query("SELECT * FROM cases ORDER BY id")
     ]
     return match_case(parsed, keys)
@@ -128,24 +153,72 @@ def parsed_sources(parsed: ParsedDocument) -> dict:
     return {k: dataclasses.asdict(v) for k, v in parsed.sources.items()}
 
 
-def _create(db, now, name, parsed: ParsedDocument, overrides: dict, fallback_zone: str) -> int:
+def _create(db, now, parsed: ParsedDocument, overrides: dict, fallback_zone: str, outcome: IngestOutcome) -> int:
+    """A new case from what was read, whatever is missing; closed at once when its deadline has passed."""
     fields = {**parsed_fields(parsed), **overrides}
-    if not fields.get("person"):
-        raise IngestError(f"{name}: no person found; pass --set person=NAME to name who the campaign is for")
-    if not fields.get("deadline"):
-        raise IngestError(f"{name}: no deadline found; pass --set deadline=YYYY-MM-DD to give the campaign an end")
-    zone = cases.case_zone(fields, fallback_zone)
-    if cases.deadline_instant(fields["deadline"], zone) <= to_db(now):
-        raise IngestError(f"{name}: the deadline {fields['deadline']} has already passed; nothing was stored (pass --set deadline=YYYY-MM-DD for a new one)")
-    return cases.create_case(db, now, fields, parsed_targets(parsed), parsed_sources(parsed), overrides, fallback_zone)
+    case_id = cases.create_case(db, now, fields, parsed_targets(parsed), parsed_sources(parsed), overrides, fallback_zone)
+    case = cases.get_case(db, case_id)
+    if case["deadline_at"] and case["deadline_at"] <= to_db(now):
+        cases.close_case(db, now, case_id, m.REASON_DEADLINE, detail=f": {case['deadline']}, before it was ingested")
+        outcome.notes.append(f"the deadline {case['deadline']} has passed: case {case_id} is stored closed and will not campaign; "
+                             f"to campaign anyway, advocate case edit {case_id} --set deadline=YYYY-MM-DD")
+    elif reason := cases.incomplete_reason(case):
+        outcome.notes.append(f"{reason}; until then 'advocate schedule' skips it")
+    return case_id
+
+
+def _adopt_orphans(db, now, outcome: IngestOutcome) -> None:
+    """Finals and news recorded before their case existed join the case just created;
+    a final among them closes it, so it never campaigns."""
+    from .ingest.link import matching
+
+    orphans = list(db.query("SELECT id, kind, case_key FROM documents WHERE case_id IS NULL AND kind IN ('final', 'news') "
+                            "AND case_key IS NOT NULL AND id != ? ORDER BY id", [outcome.document_id]))
+    keys = [_orphan_key(row) for row in orphans]
+    adopted = [row for row in orphans if row["id"] in matching(outcome.parsed, keys)]
+    for row in adopted:
+        db.execute("UPDATE documents SET case_id = ?, link_reason = ? WHERE id = ?",
+                   [outcome.case_id, f"recorded before its case existed; joined case {outcome.case_id}", row["id"]])
+    final = next((row for row in adopted if row["kind"] == "final"), None)
+    if final:
+        if cases.get_case(db, outcome.case_id)["status"] == m.OPEN:
+            cases.close_case(db, now, outcome.case_id, m.REASON_FINAL, final["id"], detail=f": document {final['id']}, ingested earlier")
+        else:  # closed on its passed deadline: a final is the stronger reason, and a new deadline must not re-open it
+            db["cases"].update(outcome.case_id, {"closed_reason": m.REASON_FINAL, "closed_by_document": final["id"]})
+        outcome.notes.append(f"a final update for this case was ingested earlier (document {final['id']}): "
+                             f"case {outcome.case_id} is stored closed and will not campaign")
+    elif adopted:
+        outcome.notes.append(f"joined {len(adopted)} document(s) recorded earlier for this case")
+
+
+def _orphan_key(row: dict) -> CaseKey:
+    key = loads(row["case_key"], {})
+    return CaseKey(row["id"], key.get("ua_number"), key.get("index_number"), key.get("person"),
+                   key.get("persons") or [], None, "open")
 
 
 def _update(db, now, case_id: int, parsed: ParsedDocument) -> dict:
     case = cases.get_case(db, case_id)
     if case["status"] == m.CLOSED and case["closed_reason"] != m.REASON_DEADLINE:
         return {}  # a late update never re-opens a case closed for good
-    targets = parsed_targets(parsed) or None
-    return cases.update_case(db, now, case_id, parsed_fields(parsed), targets, parsed_sources(parsed))
+    fields, targets, sources = parsed_fields(parsed), parsed_targets(parsed) or None, parsed_sources(parsed)
+    if _older(parsed, case):  # the case already knows newer facts: the older document only fills gaps
+        fields = {k: v for k, v in fields.items() if _unknown(case, k)}
+        targets = targets if targets and not cases.targets_of(db, case_id) else None
+        sources = {k: v for k, v in sources.items() if k in fields}
+    return cases.update_case(db, now, case_id, fields, targets, sources)
+
+
+def _older(parsed: ParsedDocument, case: dict) -> bool:
+    """An initial UA for a case that exists, or a document dated before the case's own date."""
+    return parsed.kind == "initial" or bool(parsed.issued and case["issued"] and parsed.issued.isoformat() < case["issued"])
+
+
+def _unknown(case: dict, key: str) -> bool:
+    if key == "deadline" and case["deadline_assumed"]:
+        return True
+    value = case.get(key)
+    return value in (None, "") or (key in m.LIST_FIELDS and not loads(value, []))
 
 
 def _close(db, now, case_id: int, parsed: ParsedDocument, outcome: IngestOutcome) -> dict:
@@ -159,13 +232,26 @@ def _close(db, now, case_id: int, parsed: ParsedDocument, outcome: IngestOutcome
     return {"status": [case["status"], m.CLOSED], "cancelled_posts": cancelled}
 
 
-def _store_document(db, now, name, document: DocumentText, digest: str, outcome: IngestOutcome) -> int:
-    doc_id = db["documents"].insert({
+def _case_key(parsed: ParsedDocument | None) -> str | None:
+    if parsed is None:
+        return None
+    names = [n for n in (parsed.person, getattr(parsed, "subject_name", None), *parsed.persons) if n]
+    return dumps({"ua_number": parsed.ua_number, "index_number": parsed.index_number,
+                  "person": parsed.person, "persons": list(dict.fromkeys(names))})
+
+
+def _store_document(db, now, name, document: DocumentText, digest: str, outcome: IngestOutcome, replacing: int | None) -> int:
+    row = {
         "sha256": digest, "filename": name, "format": document.format, "kind": outcome.kind,
         "language": outcome.parsed.language if outcome.parsed else None, "text": document.text,
         "case_id": outcome.case_id, "action": outcome.action, "changes": dumps(outcome.changes),
-        "link_reason": outcome.link_reason, "ingested_at": to_db(now),
-    }).last_pk
+        "link_reason": outcome.link_reason, "ingested_at": to_db(now), "case_key": _case_key(outcome.parsed),
+    }
+    if replacing is not None:  # a document recorded without a case, now attached with --case
+        db["documents"].update(replacing, row)
+        doc_id = replacing
+    else:
+        doc_id = db["documents"].insert(row).last_pk
     if outcome.action == "closed":
         db.execute("UPDATE cases SET closed_by_document = ? WHERE id = ?", [doc_id, outcome.case_id])
     log_event(db, now, "document", f"{name}: {outcome.kind}, {outcome.action} case {outcome.case_id}", case_id=outcome.case_id, document_id=doc_id)

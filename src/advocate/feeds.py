@@ -152,7 +152,7 @@ def handle_entry(db, feed: str, entry, now: dt.datetime, config: Config, fetch: 
     attempts = (seen[1] if seen else 0) + 1
     try:
         document = entry_document(entry, fetch, config.feeds.timeout_seconds)
-        outcome = apply_document(db, config, now, name, document)
+        outcome = apply_document(db, config, now, name, document, record_unknown=False)  # a feed's other posts are not kept
     except FetchError as exc:
         _record_retry(db, feed, key, entry, now, attempts, str(exc), result)
         return

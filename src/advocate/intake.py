@@ -21,10 +21,11 @@ logger = logging.getLogger("advocate")
 
 
 def apply_document(db, config: Config, now: dt.datetime, name: str, document, *,
-                   case_id: int | None = None, overrides: dict | None = None) -> IngestOutcome:
+                   case_id: int | None = None, overrides: dict | None = None, record_unknown: bool = True) -> IngestOutcome:
+    """`record_unknown=False` (feeds) refuses a text that reads as no UA instead of recording it."""
     with write(db):
         outcome = ingest_text(db, now, name, document, case_id=case_id, overrides=overrides,
-                              fallback_zone=config.posting.timezone)
+                              fallback_zone=config.posting.timezone, record_unknown=record_unknown)
         if outcome.action == "updated":
             _replan(db, config, now, outcome)
     return outcome

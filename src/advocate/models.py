@@ -22,8 +22,10 @@ REASON_USER = "closed by user"
 CASE_FIELDS = (
     "ua_number", "index_number", "title", "person", "pronouns", "country",
     "timezone", "issued", "deadline", "hashtags", "handles", "languages",
-    "suggested_message", "url",
+    "suggested_message", "url", "subject_kind", "subject_name", "role",
 )
+# Who a case is for; a case with no subject_kind is about one person.
+SUBJECT_KINDS = ("person", "group", "organisation")
 LIST_FIELDS = ("hashtags", "handles", "languages", "persons")
 
 
@@ -50,7 +52,36 @@ def case_json(row: dict, targets: list[dict]) -> dict:
         "languages": loads(row["languages"], []),
         "suggested_message": row["suggested_message"],
         "url": row["url"],
+        "subject_kind": row.get("subject_kind") or "person",
+        "subject_name": subject_name(row),
+        "role": row.get("role"),
+        "deadline_assumed": bool(row.get("deadline_assumed")),
+        "missing": missing_fields(row),
+        "complete_with": completing_command(row),
     }
+
+
+def subject_name(row: dict) -> str | None:
+    """The name posts use: the subject's own (a group, an organisation), else the person's."""
+    return row.get("subject_name") or row.get("person")
+
+
+def missing_fields(row: dict) -> list[str]:
+    """What a case lacks to campaign: 'deadline', 'name'. Empty when complete."""
+    missing = [] if row.get("deadline") else ["deadline"]
+    return missing + ([] if subject_name(row) else ["name"])
+
+
+def completing_command(row: dict) -> str | None:
+    """The one command that makes an incomplete case complete, or None."""
+    missing = missing_fields(row)
+    if not missing:
+        return None
+    parts = ["--set deadline=YYYY-MM-DD"] if "deadline" in missing else []
+    if "name" in missing:
+        field = "person" if (row.get("subject_kind") or "person") == "person" else "subject_name"
+        parts.append(f'--set {field}="NAME"')
+    return f"advocate case edit {row['id']} {' '.join(parts)}"
 
 
 def target_json(row: dict) -> dict:

@@ -35,6 +35,8 @@ class ScheduleResult:
     unfilled: Counter = field(default_factory=Counter)    # case_id -> slots with no fresh text
     refused: list[str] = field(default_factory=list)
     already_planned: list[int] = field(default_factory=list)
+    skipped: dict = field(default_factory=dict)           # case_id -> why it is incomplete, and the command that completes it
+    assumed: list[str] = field(default_factory=list)      # deadlines assumed from [posting] default_campaign_days
 
 
 def language_codes(names: list[str], available: set[str]) -> list[str]:
@@ -49,7 +51,12 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
     result = ScheduleResult()
     available = {t.language for t in templates}
     with write(db):  # the cases are read in the transaction that plans them: a case closed meanwhile gets nothing
+        days = config.posting.default_campaign_days
+        assumed = case_store.assume_deadlines(db, now, days, case_ids) if days > 0 else {}
         rows = [c for c in case_store.open_cases(db) if not c["paused"] and (not case_ids or c["id"] in case_ids)]
+        result.skipped = {c["id"]: assumed.get(c["id"]) or why for c in rows if (why := case_store.incomplete_reason(c))}
+        result.assumed = [note for case_id, note in assumed.items() if case_id not in result.skipped]
+        rows = [c for c in rows if c["id"] not in result.skipped]
         if not replan:  # a planned case keeps its plan: planning again adds nothing (use replan)
             result.already_planned = [c["id"] for c in rows if _has_plan(db, c["id"])]
             rows = [c for c in rows if c["id"] not in result.already_planned]

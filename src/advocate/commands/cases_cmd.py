@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..output import echo_json, json_option
+from .params import COUNT, ID, LINE, TEXT
 
 
 def register(cli: click.Group) -> None:
@@ -31,17 +32,22 @@ def case_list(app, status, as_json):
     for row in rows:
         row["stopped"] = f"{row['closed_reason']} ({row['closed_at'][:10]})" if row["status"] == "closed" else ("paused" if row["paused"] else "")
         row["confirm"] = "close or keep?" if row["needs_confirmation"] else ""
-    table(rows, [("id", "ID"), ("ua_number", "UA"), ("person", "Person"), ("country", "Country"),
-                 ("status", "Status"), ("deadline", "Deadline"), ("stopped", "Stopped"), ("confirm", "Confirm")],
-          wide="person", empty="No cases yet: advocate ingest FILE")
+        row["shown_deadline"] = f"{row['deadline']} (assumed)" if row["deadline_assumed"] else row["deadline"]
+        row["shown_missing"] = ", ".join(row["missing"]) if row["status"] == "open" else ""
+    table(rows, [("id", "ID"), ("ua_number", "UA"), ("subject_name", "Subject"), ("country", "Country"),
+                 ("status", "Status"), ("shown_deadline", "Deadline"), ("shown_missing", "Missing"), ("stopped", "Stopped"),
+                 ("confirm", "Confirm")],
+          wide="subject_name", empty="No cases yet: advocate ingest FILE")
     for row in rows:
+        if row["status"] == "open" and row["complete_with"]:
+            click.echo(f"case {row['id']} is incomplete (no {' and no '.join(row['missing'])}): {row['complete_with']}")
         if row["needs_confirmation"]:
             click.echo(f"case {row['id']}: {row['confirmation_reason']}; "
                        f"'advocate case close {row['id']} --reason released' or 'advocate case keep {row['id']}'")
 
 
 @case.command("show")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @json_option
 @click.pass_obj
 def case_show(app, case_id, as_json):
@@ -57,15 +63,19 @@ def case_show(app, case_id, as_json):
     data["documents"] = documents_of(db, case_id)
     if as_json:
         return echo_json(data)
-    pairs = [(k, data[k]) for k in ("id", "ua_number", "index_number", "person", "pronouns", "country", "timezone",
-                                    "status", "closed_reason", "issued", "deadline", "hashtags", "handles",
-                                    "languages", "suggested_message", "url")]
+    pairs = [(k, data[k]) for k in ("id", "ua_number", "index_number", "subject_kind", "subject_name", "role", "person",
+                                    "pronouns", "country", "timezone", "status", "closed_reason", "issued", "deadline",
+                                    "hashtags", "handles", "languages", "suggested_message", "url")]
+    if data["deadline_assumed"]:
+        pairs = [(k, f"{v} (assumed)" if k == "deadline" else v) for k, v in pairs]
     fields([(k, _with_source(v, data["sources"].get(k))) for k, v in pairs])
+    if data["complete_with"] and data["status"] == "open":
+        click.echo(f"incomplete (no {' and no '.join(data['missing'])}): {data['complete_with']}")
     if data["needs_confirmation"]:
         click.echo(f"needs confirmation: {data['confirmation_reason']}; 'advocate case close {case_id} --reason released' or 'advocate case keep {case_id}'")
-    for target in data["targets"]:
+    for number, target in enumerate(data["targets"], start=1):
         role = "additional target" if target["additional"] else "target"
-        click.echo(f"{role}: " + " | ".join(str(v) for k, v in target.items() if v and k != "additional"))
+        click.echo(f"{role} {number}: " + " | ".join(str(v) for k, v in target.items() if v and k != "additional"))
     for doc in data["documents"]:
         click.echo(f"document {doc['id']}: {doc['filename']} ({doc['kind']}, {doc['action']}, {doc['ingested_at']})")
 
@@ -80,33 +90,51 @@ def _with_source(value, source):
 
 
 @case.command("edit")
-@click.argument("case_id", type=int)
-@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
-              help="e.g. deadline=2019-06-01, hashtags=#Bilash,#KazakhsInChina; kept over re-ingests.")
+@click.argument("case_id", type=ID)
+@click.option("--set", "assignments", type=TEXT, multiple=True, metavar="FIELD=VALUE",
+              help="e.g. deadline=2019-06-01, hashtags=#Bilash,#KazakhsInChina, subject_kind=group, "
+                   "subject_name=\"twelve protesters\", role=journalist; kept over re-ingests. "
+                   "With --target N, the target's fields instead: name, title, email, fax, handle, address, salutation.")
+@click.option("--target", "target_number", type=COUNT, metavar="N",
+              help="Make every --set correct target N (numbered as in 'case show'), e.g. --target 1 --set email=office@prokuratura.kz")
+@click.option("--add-target", "added", multiple=True, metavar="FIELD=VALUE,...",
+              help="Add a target, e.g. --add-target \"name=Ivan Petrov,title=Prosecutor General, Astana,email=pg@gov.kz\" "
+                   "(a comma starts a new field only before FIELD=; additional=yes for a copy).")
+@click.option("--remove-target", "removed", type=COUNT, multiple=True, metavar="N", help="Remove target N (as in 'case show').")
 @click.option("--target-handle", "target_handles", multiple=True, metavar="N:NETWORK=@HANDLE",
               help="A target's handle on a network, e.g. 1:mastodon=@prokuror@mastodon.social (N as in 'case show').")
 @click.pass_obj
-def case_edit(app, case_id, assignments, target_handles):
-    """Correct fields of a case; the correction survives later updates.
+def case_edit(app, case_id, assignments, target_number, added, removed, target_handles):
+    """Correct fields of a case or its targets; the correction survives later updates.
 
-    A new deadline extends or trims the plan, and new target handles
+    A new deadline extends or trims the plan, and corrected targets
     re-write the untouched future posts, if the case was scheduled.
+    Target numbers are those 'advocate case show' prints before the edit.
     """
-    from ..cases import edit_case, parse_assignment, set_target_handle
+    from ..cases import edit_case, edit_targets, parse_assignment, parse_new_target, parse_target_assignment, set_target_handle
     from ..errors import InvalidChange
 
-    if not assignments and not target_handles:
-        raise InvalidChange("nothing to change: give --set FIELD=VALUE or --target-handle N:NETWORK=@HANDLE")
+    if not (assignments or added or removed or target_handles):
+        raise InvalidChange("nothing to change: give --set FIELD=VALUE, --target N --set FIELD=VALUE, --add-target, "
+                            "--remove-target N or --target-handle N:NETWORK=@HANDLE")
+    if target_number is not None and not assignments:
+        raise InvalidChange(f"--target {target_number}: say what to change with --set FIELD=VALUE, e.g. --set email=office@example.org")
     from ..db import write
     from ..scheduling import refresh
 
-    values = dict(parse_assignment(a) for a in assignments)
-    db = app.db()
+    parse = parse_target_assignment if target_number is not None else parse_assignment
+    values = dict(parse(a) for a in assignments)
+    new_targets = [parse_new_target(spec) for spec in added]
+    db, now = app.db(), app.now()
     with write(db):  # all of it or none: one bad --target-handle undoes the --set too
-        changes = edit_case(db, app.now(), case_id, values) if values else {}
+        case_values = values if target_number is None else {}
+        changes = edit_case(db, now, case_id, case_values) if case_values else {}
         for spec in target_handles:
-            changes["targets"] = ["", set_target_handle(db, app.now(), case_id, spec)]
-        result = refresh(db, app.config, app.now(), case_id, changes)
+            changes["targets"] = ["", set_target_handle(db, now, case_id, spec)]
+        edits = {target_number: values} if target_number is not None else {}
+        if edits or new_targets or removed:
+            changes.update(edit_targets(db, now, case_id, edits, new_targets, list(removed)))
+        result = refresh(db, app.config, now, case_id, changes)
     for key, (old, new) in changes.items():
         click.echo(f"{key}: {old} -> {new}")
     if not changes:
@@ -116,8 +144,8 @@ def case_edit(app, case_id, assignments, target_handles):
 
 
 @case.command("close")
-@click.argument("case_id", type=int)
-@click.option("--reason", default="closed by user", show_default=True, help="Why, for the record.")
+@click.argument("case_id", type=ID)
+@click.option("--reason", type=LINE, default="closed by user", show_default=True, help="Why, for the record.")
 @click.pass_obj
 def case_close(app, case_id, reason):
     """Close a case now: its pending posts are cancelled and nothing more is posted for it."""
@@ -128,7 +156,7 @@ def case_close(app, case_id, reason):
 
 
 @case.command("keep")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.pass_obj
 def case_keep(app, case_id):
     """Keep a case flagged by news (e.g. of a release) open: clears the flag, the campaign goes on."""
@@ -141,7 +169,7 @@ def case_keep(app, case_id):
 
 
 @case.command("pause")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.pass_obj
 def case_pause(app, case_id):
     """Hold a case's posts without cancelling them."""
@@ -152,7 +180,7 @@ def case_pause(app, case_id):
 
 
 @case.command("resume")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.pass_obj
 def case_resume(app, case_id):
     """Let a paused case's posts go out again."""

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..output import echo_json, json_option
+from ..output import echo_json, json_option, warn
+from .params import CASE, TEXT
 
-SHOWN_FIELDS = ("kind", "language", "ua_number", "index_number", "person", "pronouns", "country",
+SHOWN_FIELDS = ("kind", "language", "ua_number", "index_number", "subject_kind", "subject_name", "role", "person", "pronouns", "country",
                 "issued", "deadline", "languages", "hashtags", "handles", "suggested_message", "url", "closure_line")
 
 
@@ -19,8 +20,8 @@ def register(cli: click.Group) -> None:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, metavar="FILE... (or - for stdin)")
-@click.option("--case", "case_id", type=int, help="Attach the document(s) to this case instead of matching.")
-@click.option("--set", "assignments", multiple=True, metavar="FIELD=VALUE",
+@click.option("--case", "case_id", type=CASE, help="Attach the document(s) to this case instead of matching.")
+@click.option("--set", "assignments", type=TEXT, multiple=True, metavar="FIELD=VALUE",
               help="Correct a field as you ingest (e.g. deadline=2019-06-01); kept over later updates.")
 @json_option
 @click.pass_obj
@@ -29,6 +30,10 @@ def ingest(app, files, case_id, assignments, as_json):
 
     Prints what was found field by field, with how sure it is and the line
     it came from. Ingesting the same document twice changes nothing.
+    A readable document is never refused: a case missing its deadline or
+    name is stored incomplete (case list says how to complete it); a final
+    update or news for no known case, or a text that reads as no UA, is
+    recorded (attach it later with --case ID).
     """
     from ..cases import case_json, parse_assignment
     from ..intake import apply_document
@@ -40,7 +45,7 @@ def ingest(app, files, case_id, assignments, as_json):
     for name, document in documents:
         outcome = apply_document(db, app.config, now, name, document, case_id=case_id, overrides=overrides)
         case = case_json(db, outcome.case_id) if outcome.case_id else None
-        results.append({"file": name, "kind": outcome.kind, "action": outcome.action, "case": case})
+        results.append({"file": name, "kind": outcome.kind, "action": outcome.action, "case": case, "notes": outcome.notes})
         if not as_json:
             _report(outcome, case)
     if as_json:
@@ -67,10 +72,10 @@ def _report(outcome, case) -> None:
             bits = [target.title, target.name, target.email, target.fax, target.handle]
             click.echo(f"  {role:>17}: {' | '.join(b for b in bits if b)}")
         for warning in parsed.warnings:
-            click.secho(f"  warning: {warning}", fg="yellow")
+            warn(f"  warning: {warning}")
     for note in outcome.notes:
         click.echo(f"  {note}")
-    if outcome.action == "created":
+    if outcome.action == "created" and case and not case["missing"]:
         click.echo(f"  correct a field with: advocate case edit {outcome.case_id} --set deadline=YYYY-MM-DD")
 
 

@@ -34,6 +34,10 @@ def schedule(app, replan, case_ids):
         result = plan_posts(app.db(), app.config, app.now(), templates, replan=replan, case_ids=list(case_ids) or None)
     if result.withdrawn:
         click.echo(f"withdrew {result.withdrawn} untouched future posts")
+    for note in result.assumed:
+        click.echo(note)
+    for case_id, why in sorted(result.skipped.items()):
+        warn(f"skipped {why}")
     for case_id, count in sorted(result.added.items()):
         click.echo(f"case {case_id}: {count} posts planned")
     for case_id, count in sorted(result.unfilled.items()):
@@ -43,7 +47,7 @@ def schedule(app, replan, case_ids):
     if result.already_planned:
         planned = ", ".join(map(str, result.already_planned))
         click.echo(f"cases {planned} already have their plan; 'advocate schedule --replan' plans them again, keeping approved and edited posts")
-    if not result.added:
+    if not result.added and not result.skipped:
         click.echo("nothing to add: every open case already has its plan")
     elif app.config.posting.review:
         click.echo("posts wait as drafts: review with 'advocate queue', then 'advocate queue approve --all'")

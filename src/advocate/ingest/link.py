@@ -43,6 +43,11 @@ def match_case(doc: ParsedDocument, cases: list[CaseKey]) -> LinkResult:
     return LinkResult(best.case.id, round(best.score, 2), "; ".join(best.reasons), [best.case.id])
 
 
+def matching(doc: ParsedDocument, cases: list[CaseKey]) -> list[int]:
+    """Every case (or recorded document's key) this document surely belongs with, by id."""
+    return [case.id for case in cases if _weigh(doc, case).score >= ACT_ON]
+
+
 def _weigh(doc: ParsedDocument, case: CaseKey) -> Evidence:
     evidence = Evidence(case, 0.0, [], [])
     for weigh in (_by_index, _by_number, _by_name):
@@ -97,15 +102,20 @@ def _by_name(doc: ParsedDocument, case: CaseKey):
 
 
 def _best_name_pair(doc: ParsedDocument, case: CaseKey) -> tuple[float, tuple[str, str]]:
-    ours = [n for n in dict.fromkeys([doc.person, *doc.persons]) if n]
+    ours = [n for n in dict.fromkeys(_names(doc)) if n]
     theirs = [n for n in dict.fromkeys([case.person, *case.persons]) if n]
     pairs = [(name_match(a, b), (a, b)) for a in ours for b in theirs]
     return max(pairs, default=(0.0, ("", "")))
 
 
+def _names(doc: ParsedDocument) -> list[str | None]:
+    """The person's names, and a group's or organisation's name (subject_name)."""
+    return [doc.person, *doc.persons, getattr(doc, "subject_name", None)]
+
+
 def _doubt(doc: ParsedDocument, case: CaseKey, evidence: Evidence) -> None:
     """Lower the score when the document contradicts the case."""
-    names_known = (doc.person or doc.persons) and (case.person or case.persons)
+    names_known = any(_names(doc)) and (case.person or case.persons)
     if evidence.kinds and "name" not in evidence.kinds and names_known:
         evidence.score *= 0.6
         evidence.reasons.append("but the names differ")
@@ -126,5 +136,4 @@ def _ambiguous(tied: list[Evidence]) -> LinkResult:
 def _no_match(doc: ParsedDocument) -> str:
     who = doc.person or "nobody named"
     number = doc.ua_number or "no UA number"
-    return (f"no existing case matches ({number}, {who}); "
-            "ingest the first Urgent Action of the case, or attach it with --case ID")
+    return f"no existing case matches ({number}, {who})"
