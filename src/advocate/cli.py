@@ -26,6 +26,7 @@ class App:
     environ: dict = field(default_factory=lambda: dict(os.environ))
     _config: object = None
     _db: object = None
+    _pinned: object = None
 
     @property
     def config(self):
@@ -39,14 +40,31 @@ class App:
         return load_config(find_config(self.config_option, self.environ, Path.cwd()))
 
     @property
-    def clock(self):
-        from .clock import FixedClock, SystemClock, parse_instant
+    def pinned(self) -> bool:
+        """Whether --now or ADVOCATE_NOW pins the time (--now= is pinned to nothing: an error, not the real clock)."""
+        return self.now_option is not None or bool(self.environ.get("ADVOCATE_NOW"))
 
-        pinned = self.now_option or self.environ.get("ADVOCATE_NOW")
-        return FixedClock(parse_instant(pinned, "--now" if self.now_option else "ADVOCATE_NOW")) if pinned else SystemClock()
+    @property
+    def clock(self):
+        from .clock import FixedClock, SystemClock
+
+        if not self.pinned:
+            return SystemClock()
+        if self._pinned is None:
+            text, what = (self.now_option, "--now") if self.now_option is not None else (self.environ["ADVOCATE_NOW"], "ADVOCATE_NOW")
+            self._pinned = self.parse_time(text, what, SystemClock().now())
+        return FixedClock(self._pinned)
 
     def now(self):
         return self.clock.now()
+
+    def parse_time(self, text: str, what: str, now=None):
+        """A time as --now, --until and `queue move` read it; without an offset, in the posting time zone."""
+        from .clock import parse_instant
+
+        needs_zone = not _has_offset(text)
+        zone = self.config.posting.timezone if needs_zone else None
+        return parse_instant(text, what, zone=zone, now=now if now is not None else (self.now() if needs_zone else None))
 
     def db(self, create: bool = True):
         if self._db is None or not hasattr(self._db, "table_names"):
@@ -66,12 +84,30 @@ class App:
         return self._db
 
 
+def _has_offset(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        return dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00")).tzinfo is not None
+    except ValueError:
+        return False
+
+
 class AdvocateGroup(click.Group):
-    """Turns every domain error into one line on stderr and exit status 1."""
+    """Turns every domain error, and every bad parameter, into one line on stderr and exit status 1."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:  # a bad or missing parameter of a subcommand
+            if os.environ.get("ADVOCATE_DEBUG"):
+                raise
+            where = exc.ctx.command_path if exc.ctx else ctx.command_path
+            error = click.ClickException(f"{exc.format_message().rstrip('.')}; '{where} -h' shows the usage")
+            error.exit_code = exc.exit_code  # 2, as click says of usage errors
+            raise error from None
         except AdvocateError as exc:
             if os.environ.get("ADVOCATE_DEBUG"):
                 raise
@@ -93,15 +129,19 @@ class AdvocateGroup(click.Group):
 @click.option("--config", "config_path", metavar="PATH", envvar="ADVOCATE_CONFIG",
               help="config.toml to use (default: ./config.toml, else the user config folder).")
 @click.option("--now", "now", metavar="TIME",
-              help="Pin the time for this command, ISO 8601 with offset (e.g. 2019-04-10T09:00+05:00). Also ADVOCATE_NOW.")
+              help="Pin the time for this command: ISO 8601 (e.g. 2019-04-10T09:00+05:00), 'tomorrow 10:00' or '+2h'; "
+                   "without an offset, in the posting time zone. Also ADVOCATE_NOW.")
 @click.version_option(package_name="advocate")
 @click.pass_context
 def cli(ctx, config_path, now):
     """advocate: run human-rights Urgent Action campaigns on social media, and stop them when the case closes."""
     app = App(config_path, now)
-    if now or app.environ.get("ADVOCATE_NOW"):
-        app.clock  # check --now / ADVOCATE_NOW before doing anything, even for commands that never ask the time
+    if os.environ.get("NO_COLOR"):  # https://no-color.org; rich reads it by itself
+        ctx.color = False
     ctx.obj = app
+    pinned = now if now is not None else app.environ.get("ADVOCATE_NOW", "")
+    if app.pinned and (ctx.invoked_subcommand != "init" or not pinned.strip() or _has_offset(pinned)):
+        app.clock  # check --now / ADVOCATE_NOW before doing anything, even for commands that never ask the time
 
 
 def main() -> None:

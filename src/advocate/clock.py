@@ -47,16 +47,28 @@ class VirtualClock:
             self.at = when
 
 
-def parse_instant(text: str, what: str = "--now") -> dt.datetime:
-    """ISO 8601 with an offset (2019-04-10T09:00+05:00 or ...Z) -> aware datetime."""
+def parse_instant(text: str, what: str = "--now", *, zone: str | None = None,
+                  now: dt.datetime | None = None) -> dt.datetime:
+    """--now, --until, ADVOCATE_NOW -> aware datetime, in the years advocate plans in.
+
+    ISO 8601 with an offset (2019-04-10T09:00+05:00 or ...Z) needs nothing
+    else. Given the posting `zone` (and `now`, for '+2h' or 'tomorrow 10:00'),
+    every form `queue move` reads is read, a time without offset in `zone`.
+    """
+    from .errors import InvalidChange
+    from .when import in_years, parse_when
+
+    if not text.strip():
+        raise AdvocateError(f"{what} is empty; give a time like 2019-04-10T09:00+05:00, or leave {what} out to use the real clock")
     try:
         value = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise AdvocateError(
-            f"{what}: '{text}' is not an ISO 8601 time; write it like 2019-04-10T09:00+05:00"
-        ) from None
-    if value.tzinfo is None:
-        raise AdvocateError(
-            f"{what}: '{text}' has no UTC offset; add one, e.g. {text}+00:00"
-        )
-    return value
+        value = None
+    try:
+        if value is not None and value.tzinfo is not None:
+            return in_years(value, text.strip())
+        if zone is None:
+            raise InvalidChange(f"'{text.strip()[:40]}' has no UTC offset; write it like 2019-04-10T09:00+05:00")
+        return parse_when(text, now or SystemClock().now(), zone)
+    except InvalidChange as exc:
+        raise AdvocateError(f"{what}: {exc}") from None

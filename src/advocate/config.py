@@ -330,7 +330,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "timeout_seconds": _between(1, 600),
     },
     "notify": {
-        "urls_env": ((lambda v: bool(_ENV_NAME.fullmatch(v))), "the name of an environment variable, e.g. \"ADVOCATE_NOTIFY_URLS\""),
+        "urls_env": ((lambda v: bool(_ENV_NAME.fullmatch(v))), "must name an environment variable, e.g. \"ADVOCATE_NOTIFY_URLS\""),
         "events": _ANY,  # checked by _notify against NOTIFY_EVENTS
         "digest_time": ((lambda v: v == "" or _is_clock(v)), "a time like \"08:00\" or \"\" (no digest)"),
     },
@@ -345,7 +345,8 @@ def _check_rules(table: Any, prefix: str, where: str) -> None:
         _check_controls(value, f"{prefix}.{key}", where)
         check, what = rules.get(key, _ANY)
         if not check(value):
-            raise ConfigError(f"{where}: '{prefix}.{key}' must be {what}, not {_shown(value)}; "
+            must = what if what.startswith("must ") else f"must be {what}"
+            raise ConfigError(f"{where}: '{prefix}.{key}' {must}, not {_shown(value)}; "
                               "fix it, or delete the line to use the default")
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import models as m
+from .controls import bad_character
 from .db import write
 from .errors import InvalidChange
 from .events import log_event
@@ -112,7 +113,12 @@ def _check_header(names: list[str] | None) -> None:
 def _clean(values: dict, number: int) -> dict:
     if None in values:
         raise RowError(number, "text", "more cells than columns; put text with commas in double quotes")
-    return {(key or "").strip().lower(): (value or "").strip() for key, value in values.items()}
+    cleaned = {(key or "").strip().lower(): (value or "").strip() for key, value in values.items()}
+    for key, value in cleaned.items():
+        bad = bad_character(value, lines=key == "text")
+        if bad:
+            raise RowError(number, key, f"holds {bad}; remove it")
+    return cleaned
 
 
 # --- checking -------------------------------------------------------------------

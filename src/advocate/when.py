@@ -1,4 +1,9 @@
-"""'tomorrow 10:00', '+2h', ISO 8601 -> an aware instant, for `queue move`."""
+"""'tomorrow 10:00', '+2h', ISO 8601 -> an aware instant, for `queue move`, --from/--to, --now and --until.
+
+A time without a UTC offset is read in the posting time zone. Every instant
+must fall in the years advocate plans in (YEARS): a campaign in year 1 or
+9999 is a typo, and its arithmetic would leave the calendar.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +26,28 @@ DAY_AND_TIME = re.compile(rf"^(?:next\s+)?(?:{DAYS})(?:\s+(?:at\s+)?(?=\d){CLOCK
 TIME_TOKEN = re.compile(r"(?<![\d:.])(\d{1,2}):(\d{2})(?::(\d{2}))?(?![\d:])(?:\s*(am|pm)\b)?"
                         r"|(?<![\d:.])(\d{1,2})\s*(am|pm)\b", re.IGNORECASE)
 HINT = "try 2019-04-12T10:00+05:00, '+2h' or 'tomorrow 10:00'"
+YEARS = (1970, 2200)  # in UTC
+MAX_LENGTH = 100  # characters: no time is written longer
+
+
+def in_years(moment: dt.datetime, text: str) -> dt.datetime:
+    """The aware instant, once it is known to fall in YEARS (InvalidChange otherwise)."""
+    try:
+        year = moment.astimezone(dt.timezone.utc).year
+    except (OverflowError, ValueError):
+        year = None
+    if year is None or not YEARS[0] <= year <= YEARS[1]:
+        raise InvalidChange(f"'{text}' is outside the calendar advocate plans in (years {YEARS[0]} to {YEARS[1]}); "
+                            "choose a time between them")
+    return moment
 
 
 def parse_when(text: str, now: dt.datetime, zone: str) -> dt.datetime:
     text = text.strip()
+    if not text:
+        raise InvalidChange(f"no time given; {HINT}")
+    if len(text) > MAX_LENGTH or any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 for c in text):
+        raise InvalidChange(f"'{text[:40]}' is not a time I can read; {HINT}")
     relative = RELATIVE.match(text)
     if relative:
         offset = dt.timedelta(**{UNITS[relative.group(2)]: min(int(relative.group(1)), 10**8)})
@@ -45,11 +68,7 @@ def parse_when(text: str, now: dt.datetime, zone: str) -> dt.datetime:
 
 def _checked(moment: dt.datetime, text: str) -> dt.datetime:
     """The instant, once it is known to fit the calendar in UTC too (the database keeps UTC)."""
-    try:
-        moment.astimezone(dt.timezone.utc)
-    except (OverflowError, ValueError):
-        raise InvalidChange(f"'{text}' is beyond the calendar; choose a time between years 1 and 9999") from None
-    return moment
+    return in_years(moment, text)
 
 
 def _clock(hour: str, minute: str | None, second: str | None, half: str | None, text: str) -> tuple[int, int, int]:

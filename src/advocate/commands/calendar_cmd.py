@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..output import echo_json, json_option
+from .params import CASE
 from .queue_cmd import STATUSES
 
 PROGRESS_FROM = 1000  # items; fewer take well under a second
@@ -115,7 +116,7 @@ def _over_cap(data: dict) -> list[str]:
 @click.option("--ics", "ics_path", type=click.Path(dir_okay=False, path_type=Path), help="A calendar file (one event per post).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="A spreadsheet (POST's fields).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="A JSON list of POST, as 'queue --json' prints.")
-@click.option("--case", "case_id", type=int, help="Only this case.")
+@click.option("--case", "case_id", type=CASE, help="Only this case.")
 @click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True,
               help="Only these statuses (default: draft, scheduled and sent).")
 @click.pass_obj

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..output import echo_json, json_option
+from .params import LINE
 
 
 def register(cli: click.Group) -> None:
@@ -23,7 +24,6 @@ def register(cli: click.Group) -> None:
 @click.pass_obj
 def daemon(app, once, simulate, until):
     """Post what is due, as it falls due, until stopped (SIGTERM/SIGINT; SIGHUP reloads config.toml)."""
-    from ..clock import parse_instant
     from ..errors import AdvocateError
 
     if simulate != bool(until):
@@ -32,7 +32,7 @@ def daemon(app, once, simulate, until):
         from ..daemon import simulate as run_simulation
 
         _log_to_stdout(logging.WARNING)  # a rehearsal prints one line per post instead
-        summary = run_simulation(app.db(), app.config, app.now(), parse_instant(until, "--until"), app.environ)
+        summary = run_simulation(app.db(), app.config, app.now(), app.parse_time(until, "--until"), app.environ)
         _rehearsed(app, summary)
         return _summary(summary, "rehearsed (dry run)")
     _log_to_stdout()
@@ -107,7 +107,7 @@ def account():
 
 @account.command("pause")
 @click.argument("name")
-@click.option("--reason", default="paused by user", show_default=True)
+@click.option("--reason", type=LINE, default="paused by user", show_default=True)
 @click.pass_obj
 def account_pause(app, name, reason):
     """Hold every post of account NAME."""

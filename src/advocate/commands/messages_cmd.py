@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..output import echo_json, json_option
+from .params import DAYS, ID
 
 NETWORKS = ("x", "mastodon", "bluesky")
 
@@ -65,10 +66,10 @@ def messages_check(app, as_json):
 
 
 @messages.command("preview")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @click.option("--lang", "language", help="Only templates in this language (e.g. ru).")
 @click.option("--network", type=click.Choice(NETWORKS), default="x", show_default=True)
-@click.option("--days-left", type=int, help="Render as if this many days were left (default: as of now).")
+@click.option("--days-left", type=DAYS, help="Render as if this many days were left (default: as of now).")
 @click.pass_obj
 def messages_preview(app, case_id, language, network, days_left):
     """Show each template rendered for CASE_ID, with its length on the network."""

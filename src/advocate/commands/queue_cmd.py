@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..output import echo_json, json_option
+from .params import CASE, COUNT, ID, LINE, TEXT
 
 STATUSES = ("draft", "scheduled", "sending", "sent", "failed", "cancelled", "unknown")
 ACTIVE = ("draft", "scheduled", "sending", "unknown")
@@ -18,7 +19,7 @@ def register(cli: click.Group) -> None:
 
 @click.command()
 @click.option("--replan", is_flag=True, help="First withdraw future posts nobody approved or edited, then plan afresh.")
-@click.option("--case", "case_ids", type=int, multiple=True, help="Only this case (repeatable).")
+@click.option("--case", "case_ids", type=CASE, multiple=True, help="Only this case (repeatable).")
 @click.pass_obj
 def schedule(app, replan, case_ids):
     """Plan posts for every open case from now to its deadline.
@@ -70,7 +71,7 @@ def _busy(what: str):
 
 
 LIST_OPTIONS = [  # in the order --help shows them
-    click.option("--case", "case_id", type=int, help="Only this case."),
+    click.option("--case", "case_id", type=CASE, help="Only this case."),
     click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only these statuses (default: not yet finished)."),
     click.option("--channel", "account", help="Only this account."),
     click.option("--all", "show_all", is_flag=True, help="Include sent, failed and cancelled posts."),
@@ -78,9 +79,9 @@ LIST_OPTIONS = [  # in the order --help shows them
     click.option("--to", "until", metavar="WHEN", help="Only posts before WHEN; a day ('today', '2019-04-12') counts whole."),
     click.option("--sort", type=click.Choice(SORT_KEYS), default="scheduled", show_default=True, help="Order by this."),
     click.option("--desc", is_flag=True, help="Reverse the order (latest, highest first)."),
-    click.option("--page", type=click.IntRange(min=1), help="This page of --per-page posts (the table shows page 1 unless told)."),
-    click.option("--per-page", type=click.IntRange(min=1), default=50, show_default=True, help="Posts on a page."),
-    click.option("--limit", type=click.IntRange(min=1), help="At most this many posts, no pages."),
+    click.option("--page", type=COUNT, help="This page of --per-page posts (the table shows page 1 unless told)."),
+    click.option("--per-page", type=COUNT, default=50, show_default=True, help="Posts on a page."),
+    click.option("--limit", type=COUNT, help="At most this many posts, no pages."),
     click.option("--csv", "as_csv", is_flag=True, help="Print CSV (the fields of --json) instead of a table."),
 ]
 
@@ -216,7 +217,7 @@ def _footer(options, total, offset):
 
 
 @queue.command("show")
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=ID)
 @json_option
 @click.pass_obj
 def queue_show(app, post_id, as_json):
@@ -239,8 +240,8 @@ def queue_show(app, post_id, as_json):
 
 
 def _selection(func):
-    func = click.argument("post_ids", type=int, nargs=-1)(func)
-    func = click.option("--case", "case_id", type=int, help="Every pending post of this case.")(func)
+    func = click.argument("post_ids", type=ID, nargs=-1)(func)
+    func = click.option("--case", "case_id", type=CASE, help="Every pending post of this case.")(func)
     return click.option("--all", "all_", is_flag=True, help="Every pending post.")(func)
 
 
@@ -261,8 +262,8 @@ queue.command("cancel", help="Cancel pending posts (ids, --case ID or --all).")(
 
 
 @queue.command("edit")
-@click.argument("post_id", type=int)
-@click.option("--text", help="The new text (default: open $EDITOR).")
+@click.argument("post_id", type=ID)
+@click.option("--text", type=TEXT, help="The new text (default: open $EDITOR).")
 @click.pass_obj
 def queue_edit(app, post_id, text):
     """Change a pending post's text; it is checked for length and the guard."""
@@ -299,7 +300,7 @@ def queue_edit(app, post_id, text):
 
 
 @queue.command("move")
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=ID)
 @click.argument("when")
 @click.pass_obj
 def queue_move(app, post_id, when):
@@ -313,7 +314,7 @@ def queue_move(app, post_id, when):
 
 
 @queue.command("retry")
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=ID)
 @click.pass_obj
 def queue_retry(app, post_id):
     """Send an 'unknown' or 'failed' post again, once you checked it is not on the account."""
@@ -324,9 +325,9 @@ def queue_retry(app, post_id):
 
 
 @queue.command("confirm")
-@click.argument("post_id", type=int)
-@click.option("--remote-id", help="The id the network gave it, if you know it.")
-@click.option("--url", help="Its link, if you know it.")
+@click.argument("post_id", type=ID)
+@click.option("--remote-id", type=LINE, help="The id the network gave it, if you know it.")
+@click.option("--url", type=LINE, help="Its link, if you know it.")
 @click.pass_obj
 def queue_confirm(app, post_id, remote_id, url):
     """Record an 'unknown' post as published (you found it on the account)."""
@@ -337,7 +338,7 @@ def queue_confirm(app, post_id, remote_id, url):
 
 
 def _hold(paused: bool):
-    @click.option("--case", "case_id", type=int, help="Hold or release this case's posts.")
+    @click.option("--case", "case_id", type=CASE, help="Hold or release this case's posts.")
     @click.option("--account", help="Hold or release every post of this account.")
     @click.pass_obj
     def command(app, case_id, account):
@@ -361,7 +362,7 @@ queue.command("resume", help="Let a paused case's or account's posts go out agai
 
 
 @queue.command("post-now")
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=ID)
 @click.pass_obj
 def queue_post_now(app, post_id):
     """Approve a post and make it due now (the daemon sends it at its next tick)."""
@@ -372,8 +373,8 @@ def queue_post_now(app, post_id):
 
 
 @click.command()
-@click.option("--case", "case_id", type=int, help="Only this case.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--case", "case_id", type=CASE, help="Only this case.")
+@click.option("--limit", type=COUNT, default=50, show_default=True)
 @json_option
 @click.pass_obj
 def history(app, case_id, limit, as_json):
