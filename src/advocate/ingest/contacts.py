@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 HANDLE = re.compile(r"(?<![\w@./])@(\w{1,15})\b(?![@.]\w)")
 URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _FAX = re.compile(r"(?i)\b(?:fax|t[ée]l[ée]copie|telefax)\s*(?:no\.?|number|n[uú]mero|nr\.?)?\s*:?\s*"

@@ -10,42 +10,59 @@ import datetime as dt
 import functools
 import re
 
+from advocate.ingest import labels
 from advocate.ingest.found import Found
 
 _WORD = r"[^\W\d_]{3,12}\.?"
 _DATE = re.compile(
-    rf"\b\d{{1,2}}(?:er|st|nd|rd|th|º|°)?\.?\s+(?i:de\s+)?{_WORD}\s+(?i:del?\s+)?\d{{4}}\b"
+    rf"\b\d{{1,2}}(?:er|st|nd|rd|th|º|°|ª)?\.?\s+(?i:de\s+)?{_WORD},?\s+(?i:del?\s+)?\d{{4}}\b"
     rf"|\b{_WORD}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
-    r"|\b\d{1,2}[./]\d{1,2}[./]\d{4}\b"
+    r"|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
 )
-_ISSUED = re.compile(r"(?i)\b(?:date|fecha|datum|dated|published|publicado|publi[ée]e?(?:\s+le)?)\s*:?\s*")
-_DEADLINE = re.compile(
-    r"(?i)\buntil\b|\bbefore\b|expires?\s+on|deadline|no\s+later\s+than"
-    r"|antes\s+del?\b|hasta\s+el\b|a\s+m[aá]s\s+tardar|vence\s+el|fecha\s+l[ií]mite"
-    r"|avant\s+le\b|jusqu['’]au|d['’]ici\s+le|au\s+plus\s+tard|expire\s+le|date\s+limite"
-    r"|\bbis\s+(?:zum|spätestens|am)\b|\bbis\s+\d|läuft\s+am|frist"
-)
-# The line must be about taking action, so "born before 1990" is no deadline.
-_ACTION = re.compile(
-    r"(?i)action|appeal|expire|deadline|until:|llamamiento|acci[oó]n|env[ií]e|escriban"
-    r"|appel|agi[rs]|agissez|[ée]crivez|envoyez|appelle|schreiben|eilaktion|briefe|frist|aktion"
-)
-_OTHER_LANGUAGES = ["en", "es", "fr", "de", "pt"]
+_NUMERIC = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
+# German "bis 25. April": a bare "bis" only counts before a number.
+_BIS = re.compile(r"(?i)\bbis\s+\d")
+# The UAs' languages, for a date in a document misjudged as another language.
+_OTHER_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "ru"]
 _SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
              "DATE_ORDER": "DMY"}
 
 
+def _issued_label() -> re.Pattern:
+    return labels.search("issued")
+
+
+def _deadline_cue(line: str) -> re.Match | None:
+    return labels.search("deadline").search(line) or _BIS.search(line)
+
+
+def numeric_order(lines: list[str]) -> str:
+    """'MDY' when the document writes an unambiguous month-first date
+    (05/21/2019), else 'DMY', as most UAs do."""
+    for line in lines:
+        for match in _NUMERIC.finditer(line):
+            first, second = int(match.group(1)), int(match.group(2))
+            if second > 12 >= first:
+                return "MDY"
+            if first > 12 >= second:
+                return "DMY"
+    return "DMY"
+
+
 def find_issued(lines: list[str], language: str) -> Found | None:
     """The labelled date ('Date: 9 April 2019'), else a date near the top."""
+    order = numeric_order(lines)
     for i, line in enumerate(lines):
-        for label in _ISSUED.finditer(line):
-            date = _first_date(line[label.end():label.end() + 40], language, at_start=True)
+        for label in _issued_label().finditer(line):
+            after = line[label.end():label.end() + 44].lstrip(" :\t")
+            date = _first_date(after, language, at_start=True, order=order)
             if date:
                 return Found(date, i, 1.0)
-    return _date_near_top(lines, language)
+    return _date_near_top(lines, language, order)
 
 
-def _date_near_top(lines: list[str], language: str) -> Found | None:
+def _date_near_top(lines: list[str], language: str, order: str) -> Found | None:
     seen = 0
     for i, line in enumerate(lines):
         if not line:
@@ -53,20 +70,21 @@ def _date_near_top(lines: list[str], language: str) -> Found | None:
         seen += 1
         if seen > 5:
             return None
-        date = _first_date(line, language)
-        if date and not _DEADLINE.search(line):
+        date = _first_date(line, language, order=order)
+        if date and not _deadline_cue(line):
             return Found(date, i, 0.5)
     return None
 
 
 def find_deadline(lines: list[str], language: str) -> Found | None:
     """The date after 'UNTIL:', 'BEFORE', 'expires on', 'antes del', 'bis zum'..."""
+    order, action = numeric_order(lines), labels.search("action_words")
     for i, line in enumerate(lines):
-        cue = _DEADLINE.search(line)
-        if not cue or not _ACTION.search(line):
+        cue = _deadline_cue(line)
+        if not cue or not action.search(line):
             continue
         after = line[cue.start():] + " " + _next_line(lines, i)
-        date = _first_date(after, language)
+        date = _first_date(after, language, order=order)
         if date:
             return Found(date, i, 1.0 if ":" in line[: cue.end() + 2] or line.isupper() else 0.9)
     return None
@@ -81,22 +99,29 @@ def all_dates(text: str, language: str) -> list[dt.date]:
     return [d for d in (parse_date(m.group(0), language) for m in _DATE.finditer(text)) if d]
 
 
-def _first_date(text: str, language: str, at_start: bool = False) -> dt.date | None:
+def _first_date(text: str, language: str, at_start: bool = False,
+                order: str = "DMY") -> dt.date | None:
     for match in _DATE.finditer(text):
         if at_start and text[: match.start()].strip():
             return None
-        date = parse_date(match.group(0), language)
+        date = parse_date(match.group(0), language, order)
         if date:
             return date
     return None
 
 
 @functools.lru_cache(maxsize=4096)
-def parse_date(text: str, language: str = "en") -> dt.date | None:
-    """'21 May 2019', '15 de mayo de 2025', '21. Mai 2019' -> date, or None."""
-    numeric = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", text)
+def parse_date(text: str, language: str = "en", order: str = "DMY") -> dt.date | None:
+    """'21 May 2019', '15 de mayo de 2025', '21. Mai 2019', '25 апреля 2022',
+    '05/21/2019' -> date, or None. `order` says how to read 03/04/2019."""
+    iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if iso:
+        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    numeric = _NUMERIC.fullmatch(text)
     if numeric:
         day, month, year = (int(g) for g in numeric.groups())
+        if order == "MDY" or month > 12:
+            day, month = month, day
         return _safe_date(year, month, day)
     import dateparser  # slow import: only when a document has dates
 

@@ -5,47 +5,25 @@ from __future__ import annotations
 
 import re
 
+from advocate.ingest import labels
 from advocate.ingest.found import Found
 
-_UA_HEADER = re.compile(
-    r"(?i)^\W*(?:amnesty\s+international\s+)?(?:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion"
-    r"|further\s+information\s+on\s+(?:UA|urgent)|UA\s*:?\s*\d|AU\s*:?\s*\d)"
-)
-_UA_CUE = re.compile(
-    r"(?i)take\s+action|send\s+appeals|this\s+urgent\s+action|write\s+an\s+appeal"
-    r"|env[ií]en\s+llamamientos|escriban|act[uú]en|envoyez\s+(?:vos\s+)?appels|agissez"
-    r"|schreiben\s+sie|bitte\s+schreiben|appelle\s+bis|model\s+letter|carta\s+modelo"
-)
-_UPDATE = re.compile(
-    r"(?i)further\s+information\s+on|urgent\s+action\s+update|\bUA\s+update|\b(?:first|second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))\s+update"
-    r"|update\s+(?:of|on|to)\s+UA|follow[- ]up|m[aá]s\s+informaci[oó]n\s+sobre|actualizaci[oó]n"
-    r"|compl[ée]ment\s+d['’]information|mise\s+[àa]\s+jour|weitere\s+informationen\s+zu"
-    r"|aktualisierung|folgeaktion|(?:second|third|fourth|fifth)\s+output"
-)
-_CLOSURE = re.compile(
-    r"(?i)no\s+further\s+(?:action|appeals?)\s+(?:is\s+|are\s+)?(?:requested|needed|required|necessary)"
-    r"|no\s+further\s+action\s+(?:is\s+requested\s+)?from\s+the\s+(?:UA|urgent\s+action)\s+network"
-    r"|no\s+se\s+(?:requieren?|necesitan?|solicitan?)\s+m[aá]s\s+(?:acciones|llamamientos)"
-    r"|no\s+es\s+necesario\s+(?:realizar|emprender|enviar)\s+m[aá]s"
-    r"|aucune\s+(?:autre\s+)?action\s+(?:compl[ée]mentaire\s+|suppl[ée]mentaire\s+)?n['’]est\s+(?:requise|n[ée]cessaire|demand[ée]e)"
-    r"|keine\s+weiteren\s+(?:appelle|aktionen|briefe|schreiben)(?:\s+mehr)?\s+(?:erforderlich|nötig|notwendig)"
-)
-_FINAL_OUTPUT = re.compile(r"(?i)\bfinal\s+(?:output|update)|[úu]ltima\s+actualizaci[oó]n"
-                           r"|derni[èe]re\s+mise\s+[àa]\s+jour|letzte\s+aktualisierung")
-# Action continuing for someone else: an update, whatever it says about one person.
-_CONTINUES = re.compile(
-    r"(?i)(?:continue|keep)\s+(?:to\s+)?(?:send|sending|take|taking|write|writing|appeal|campaign)"
-    r"|take\s+action|please\s+send\s+appeals|send\s+appeals\s+(?:before|until|as\s+soon)"
-    r"|sigan\s+(?:enviando|actuando|escribiendo)|contin[uú]en\s+(?:enviando|actuando|escribiendo)"
-    r"|continuez\s+(?:[àa]\s+|d['’])\s*(?:[ée]crire|envoyer|agir)|weiterhin\s+(?:appelle|briefe|schreiben)"
-    r"|schreiben\s+sie\s+weiterhin"
-)
+# Every language's phrases come from labels/<lang>.toml.
+_UA_NUMBER_HEAD = re.compile(r"^\W*(?:UA|AU)\s*:?\s*\d")
+_INSTRUCTION_LENGTH = 160  # a cue counts on an instruction line, not inside a news paragraph
+
+
+def _ua_header(line: str) -> bool:
+    return bool(labels.heading("ua_heading").search(line) or _UA_NUMBER_HEAD.search(line)
+                or labels.heading("update_heading").search(line))
+
+
 _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
 
 
 def find_closure(lines: list[str]) -> Found | None:
     """The sentence saying no further action is requested, or the 'final output' line."""
-    for pattern, confidence in ((_CLOSURE, 1.0), (_FINAL_OUTPUT, 0.8)):
+    for pattern, confidence in ((labels.search("closure"), 1.0), (labels.search("final_heading"), 0.8)):
         for i, line in enumerate(lines):
             joined = _with_next(lines, i)  # the phrase may wrap onto the next line
             match = pattern.search(joined)
@@ -72,19 +50,22 @@ def _sentence_at(line: str, position: int) -> str:
 
 
 def action_continues(lines: list[str], has_deadline: bool) -> bool:
-    return has_deadline or any(_CONTINUES.search(line) for line in lines)
+    continues = labels.search("continues")
+    return has_deadline or any(continues.search(line) for line in lines)
 
 
 def is_urgent_action(lines: list[str], has_deadline: bool) -> bool:
     """A UA header near the top, or a request to act (appeals, a deadline)."""
     top = [line for line in lines if line][:15]
-    if any(_UA_HEADER.search(line) for line in top):
+    if any(_ua_header(line) for line in top):
         return True
-    return has_deadline or any(_UA_CUE.search(line) for line in lines)
+    cue = labels.search("action_cue")
+    return has_deadline or any(cue.search(line) for line in lines if len(line) <= _INSTRUCTION_LENGTH)
 
 
 def is_update(lines: list[str]) -> bool:
-    return any(_UPDATE.search(line) for line in lines)
+    update = labels.search("update_heading")
+    return any(update.search(line) for line in lines)
 
 
 def decide_kind(lines: list[str], closure: Found | None, has_deadline: bool,

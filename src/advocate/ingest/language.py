@@ -10,15 +10,14 @@ _STOPWORDS = {
     "es": "el los las del que y por para con una su se al ha fue está sus".split(),
     "fr": "le les des du et est une pour dans sur il elle qui au ont été son".split(),
     "de": "der die das und ist nicht den dem von zu mit sich wurde ein eine auf".split(),
-    "pt": "o os da do das dos não em uma com foi ao seu sua".split(),
+    "pt": "o os da do das dos não em uma com foi ao seu sua são está pelo pela".split(),
+    "it": "il gli della delle che è di nel nella sono per non alla dei ha stato".split(),
 }
-_BANNERS = (("acción urgente", "es"), ("accion urgente", "es"), ("action urgente", "fr"),
-            ("eilaktion", "de"), ("urgent action", "en"))
 _WORD = re.compile(r"[^\W\d_]+")
 
 
 def detect_language(lines: list[str]) -> str:
-    """'en', 'es', 'fr', 'de', 'pt' or 'ru'; English when unsure."""
+    """'en', 'es', 'fr', 'de', 'pt', 'it' or 'ru'; English when unsure."""
     text = " ".join(lines)[:20000]
     if _cyrillic_share(text) > 0.3:
         return "ru"
@@ -31,9 +30,12 @@ def detect_language(lines: list[str]) -> str:
 
 
 def _from_banner(text: str) -> str | None:
-    head = text[:300].lower()
-    for banner, language in _BANNERS:
-        if banner in head:
+    """The language whose Urgent Action banner ('AÇÃO URGENTE') opens the text."""
+    from advocate.ingest import labels
+
+    head = text[:300]
+    for language in labels.LANGUAGES:
+        if labels.search("ua_heading", (language,)).search(head):
             return language
     return None
 
