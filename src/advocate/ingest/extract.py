@@ -13,6 +13,13 @@ from pathlib import Path
 from advocate.errors import IngestError
 from advocate.ingest.clean import tidy_text
 from advocate.ingest.decode import check_text, decode_bytes
+from advocate.ingest.limits import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    check_file_size,
+    check_text_size,
+    split_long_lines,
+)
 from advocate.ingest.model import DocumentText
 
 _EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html",
@@ -22,25 +29,28 @@ _UNSUPPORTED = {".doc": "Word 97-2003", ".rtf": "RTF", ".odt": "OpenDocument",
 
 
 def read_document(path: Path | str | None, data: bytes | None = None,
-                  filename: str | None = None) -> DocumentText:
-    """The text of a .txt, .html, .docx or .pdf document; IngestError if unreadable."""
+                  filename: str | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> DocumentText:
+    """The text of a .txt, .html, .docx or .pdf document; IngestError if unreadable
+    or beyond `limits`. The text's lines are at most `limits.max_line_chars` long."""
     name = filename or (str(path) if path is not None else "<stdin>")
     if data is None:
-        data = _read_file(path, name)
+        data = _read_file(path, name, limits)
+    check_file_size(name, len(data), limits)
     if not data.strip():
         raise IngestError(f"{name} is empty; give a document with the Urgent Action's text")
     fmt = _sniff(data, name) or _by_extension(name)
-    text, fmt = _to_text(data, fmt, name)
+    text, fmt = _to_text(data, fmt, name, limits)
     if not text.strip():
         raise IngestError(f"{name} has no readable text; "
                           "paste the text into a .txt file and ingest that")
     return DocumentText(text=text, format=fmt)
 
 
-def _read_file(path: Path | str | None, name: str) -> bytes:
+def _read_file(path: Path | str | None, name: str, limits: ReadLimits) -> bytes:
     if path is None:
         raise IngestError("no document given; name a file or pipe one in with '-'")
     try:
+        check_file_size(name, Path(path).stat().st_size, limits)  # before reading it all
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise IngestError(f"{name}: no such file; check the path") from None
@@ -84,20 +94,26 @@ def _by_extension(name: str) -> str:
     return _EXTENSIONS.get(suffix, "text")
 
 
-def _to_text(data: bytes, fmt: str, name: str) -> tuple[str, str]:
+def _to_text(data: bytes, fmt: str, name: str, limits: ReadLimits) -> tuple[str, str]:
     """(clean text, format); a .txt holding HTML is read as HTML."""
     if fmt == "pdf":
         from advocate.ingest.pdf_text import pdf_to_text
-        return tidy_text(pdf_to_text(data, name)), fmt
+        return _finish(pdf_to_text(data, name, limits), name, limits), fmt
     if fmt == "docx":
         from advocate.ingest.docx_text import docx_to_text
-        return tidy_text(docx_to_text(data, name)), fmt
+        return _finish(docx_to_text(data, name, limits), name, limits), fmt
     text = decode_bytes(data, name)
     check_text(text, name)
     if fmt == "html" or _looks_like_html(text):
         from advocate.ingest.html_text import html_to_text
-        return tidy_text(html_to_text(text)), "html"
-    return tidy_text(text), "text"
+        return _finish(html_to_text(text, name, limits), name, limits), "html"
+    return _finish(text, name, limits), "text"
+
+
+def _finish(text: str, name: str, limits: ReadLimits) -> str:
+    """Refuse text beyond the limit, bound its lines, then tidy it."""
+    check_text_size(name, text, limits)
+    return tidy_text(split_long_lines(text, limits.max_line_chars))
 
 
 def _looks_like_html(text: str) -> bool:

@@ -1,72 +1,126 @@
-"""A saved web page -> the article's text, one paragraph per line."""
+"""A saved web page -> the article's text, one paragraph per line.
+
+Parsed by lxml (libxml2, in C) and walked once, without recursion and
+without changing the tree, so the work is linear in the page: 20,000
+sibling paragraphs or tags nested 100,000 deep cost what their bytes cost.
+Nesting deeper than `max_depth` is refused (libxml2 itself stops at a
+few thousand levels, and would silently drop what lies deeper).
+
+Navigation, banners, footers, cookie notices and share bars are dropped by
+tag, ARIA role and class/id name; the <article> or <main> is read when it
+holds most of the page's text.
+"""
 
 from __future__ import annotations
 
 import re
 
+from advocate.ingest.limits import ReadLimits, over_limit
+
 # Page furniture that is never part of an Urgent Action.
-_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
-              "form", "iframe", "svg", "template", "button", "select", "head")
-_DROP_ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
+_DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+              "iframe", "svg", "template", "button", "select", "head", "title", "object"}
+_DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog"}
 _DROP_NAMES = re.compile(r"cookie|breadcrumb|share|social-links|newsletter|skip-link",
                          re.IGNORECASE)
-_PARAGRAPHS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
-               "ul", "ol", "dl", "pre", "address")
-_LINES = ("div", "li", "tr", "dt", "dd", "section", "article", "main", "figcaption")
+_KEEP_ALWAYS = {"html", "body", "main", "article"}
+_PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
+               "ul", "ol", "dl", "pre", "address"}
+_LINES = {"div", "li", "tr", "dt", "dd", "section", "article", "main", "figcaption"}
+_CELLS = {"td", "th"}
+_SPACE = re.compile(r"\s+")
 
 
-def html_to_text(html: str) -> str:
-    from bs4 import BeautifulSoup  # slow import: only for web pages
-
-    soup = BeautifulSoup(html, "html.parser")
-    _drop_furniture(soup)
-    root = _article(soup)
-    _mark_breaks(root)
-    return _tidy(root.get_text(""))
+def html_to_text(html: str, name: str, limits: ReadLimits) -> str:
+    root = _parse(html, name, limits)
+    article = _article(root)
+    return _tidy("".join(_text(article)))
 
 
-def _drop_furniture(soup) -> None:
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(attrs={"role": _DROP_ROLES}):
-        tag.decompose()
-    for tag in soup.find_all(_is_furniture):
-        tag.decompose()
+def _parse(html: str, name: str, limits: ReadLimits):
+    from lxml import etree  # slow import: only for web pages
+
+    parser = etree.HTMLParser(recover=True, no_network=True, remove_comments=True,
+                              remove_pis=True, huge_tree=True, encoding="utf-8")
+    root = etree.fromstring(html.encode("utf-8", "replace"), parser)
+    too_deep = any("depth" in str(error.message).lower() for error in parser.error_log)
+    if too_deep or (root is not None and _depth(root) > limits.max_depth):
+        raise over_limit(name, f"nests its HTML deeper than {limits.max_depth} levels",
+                         "max_depth", limits.max_depth)
+    if root is None:
+        return etree.fromstring(b"<html><body></body></html>", parser)
+    return root
 
 
-def _is_furniture(tag) -> bool:
-    if tag.attrs is None or tag.name in ("html", "body", "main", "article"):
+def _depth(root) -> int:
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _is_furniture(element) -> bool:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _KEEP_ALWAYS:
         return False
-    names = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
+    if tag in _DROP_TAGS or element.get("role") in _DROP_ROLES:
+        return True
+    names = (element.get("class") or "") + " " + (element.get("id") or "")
     return bool(_DROP_NAMES.search(names))
 
 
-def _article(soup):
+def _article(root):
     """The <article> or <main> if it holds most of the text, else the body."""
-    body = soup.body or soup
-    whole = len(body.get_text(strip=True))
-    for name in ("article", "main"):
-        tag = soup.find(name)
-        if tag is not None and len(tag.get_text(strip=True)) > whole * 0.3:
-            return tag
+    body = root.find("body")
+    body = root if body is None else body
+    whole = _text_length(body)
+    for tag in ("article", "main"):
+        found = next(body.iter(tag), None)
+        if found is not None and _text_length(found) > whole * 0.3:
+            return found
     return body
 
 
-def _mark_breaks(root) -> None:
-    """Collapse the source's own line breaks, then break where blocks end."""
-    for text in root.find_all(string=True):
-        text.replace_with(re.sub(r"\s+", " ", str(text)))
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for tag in root.find_all(_PARAGRAPHS):
-        tag.insert_before("\n\n")
-        tag.append("\n\n")
-    for tag in root.find_all(_LINES):
-        tag.insert_before("\n")
-        tag.append("\n")
+def _text_length(element) -> int:
+    return len(_SPACE.sub("", "".join(_text(element))))
+
+
+def _text(root):
+    """The visible text of `root`'s content, with breaks where blocks end."""
+    from lxml import etree
+
+    dropped = 0  # how deep inside a dropped element the walk is
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if dropped or _is_furniture(element):
+                dropped += 1
+                continue
+            yield "\n" if tag == "br" else _break(tag)
+            if element.text:
+                yield _SPACE.sub(" ", element.text)
+        else:
+            if dropped:
+                dropped -= 1
+            else:
+                yield _break(tag)
+            if element.tail and not dropped and element is not root:
+                yield _SPACE.sub(" ", element.tail)
+
+
+def _break(tag: str) -> str:
+    if tag in _PARAGRAPHS:
+        return "\n\n"
+    if tag in _LINES:
+        return "\n"
+    if tag in _CELLS:
+        return " "
+    return ""
 
 
 def _tidy(text: str) -> str:
     lines = [line.strip() for line in text.split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"

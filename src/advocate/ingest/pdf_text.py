@@ -13,6 +13,7 @@ import re
 from collections import Counter
 
 from advocate.errors import IngestError
+from advocate.ingest.limits import ReadLimits, over_limit
 
 _PAGE_NUMBER = re.compile(
     r"^(?:page|página|pagina|seite)?\s*\d{1,3}(?:\s*(?:/|of|de|sur|von)\s*\d{1,3})?$",
@@ -21,8 +22,15 @@ _PAGE_NUMBER = re.compile(
 _EDGE = 3  # lines at the top and bottom of a page where headers live
 
 
-def pdf_to_text(data: bytes, name: str) -> str:
-    pages = [_page_lines(page) for page in _open(data, name).pages]
+def pdf_to_text(data: bytes, name: str, limits: ReadLimits) -> str:
+    """Every pypdf call on the document happens inside a guard: a page tree
+    that loops, a stream whose length lies or any other damage found while
+    reading pages gives one line, never a traceback."""
+    reader = _open(data, name)
+    count = _guarded(name, lambda: len(reader.pages))
+    if count > limits.max_pages:
+        raise over_limit(name, f"has {count} pages", "max_pages", limits.max_pages)
+    pages = [_page_lines(reader, number, name) for number in range(count)]
     if not any(line.strip() for page in pages for line in page):
         raise IngestError(
             f"{name} has no text layer (scanned?); run OCR on it, "
@@ -31,20 +39,30 @@ def pdf_to_text(data: bytes, name: str) -> str:
     return "\n".join(_without_running_lines(pages)) + "\n"
 
 
+def _guarded(name: str, call):
+    try:
+        return call()
+    except IngestError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds (and RecursionError) on a hostile file
+        raise _damaged(name, exc) from None
+
+
+def _damaged(name: str, exc: Exception) -> IngestError:
+    reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+    return IngestError(f"{name} is a damaged PDF ({reason}); "
+                       "save it again or paste its text into a .txt file")
+
+
 def _open(data: bytes, name: str):
     from pypdf import PdfReader  # slow import: only for PDFs
-    from pypdf.errors import PdfReadError
 
     # pypdf logs its repairs ("EOF marker not found") to stderr; a damaged
     # file gets our one line instead, and a repaired one needs no comment.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise IngestError(f"{name} is a damaged PDF ({exc}); "
-                          "save it again or paste its text into a .txt file") from exc
-    if reader.is_encrypted and not _opens_without_password(reader):
+    reader = _guarded(name, lambda: PdfReader(io.BytesIO(data)))
+    if _guarded(name, lambda: reader.is_encrypted) and not _opens_without_password(reader):
         raise IngestError(f"{name} is encrypted; save an unencrypted copy "
                           "(print it to PDF) and ingest that")
     return reader
@@ -58,7 +76,8 @@ def _opens_without_password(reader) -> bool:
         return False
 
 
-def _page_lines(page) -> list[str]:
+def _page_lines(reader, number: int, name: str) -> list[str]:
+    page = _guarded(name, lambda: reader.pages[number])
     try:
         text = page.extract_text() or ""
     except Exception:  # one broken page should not lose the others
