@@ -14,6 +14,9 @@ _PHONE = re.compile(r"(?i)\b(?:phone|tel|t[ée]l[ée]?phone|tel[ée]fono|telefon
                     r"\+?\d[\d\s().\-/]{5,}\d")
 _LABEL = re.compile(r"(?i)\b(?:e-?mail|correo(?:-e|\s+electr[oó]nico)?|courriel|twitter(?:\s*/\s*x)?"
                     r"|x(?:\s*/\s*twitter)?|instagram|facebook|web(?:site)?|sitio\s+web|site)\s*:")
+# A profile link ("twitter.com/GenProkRK", "https://x.com/GenProkRK") names a handle.
+PROFILE = re.compile(r"(?i)(?<![\w.])(?:https?://)?(?:www\.|mobile\.)?(?:twitter|x)\.com/"
+                     r"(?!intent\b|share\b|hashtag\b|search\b|home\b|i/)(\w{1,15})\b")
 _SALUTATION_LABEL = re.compile(
     r"(?i)^(?:salutation|saludo|tratamiento|formule\s+d['’]appel|anrede)\s*:\s*(.+)$")
 _SALUTATION_WORDS = re.compile(
@@ -42,11 +45,24 @@ def read_contacts(line: str) -> Contacts:
     found = Contacts(faxes=[m.group(1).strip() for m in _FAX.finditer(line)])
     line = _PHONE.sub(" ", _FAX.sub(" ", line))
     found.emails = EMAIL.findall(line)
-    line = URL.sub(" ", EMAIL.sub(" ", line))
+    line = EMAIL.sub(" ", line)
+    profiles = ["@" + h for h in PROFILE.findall(line)]
+    line = URL.sub(" ", PROFILE.sub(" ", line))
     found.handles = ["@" + h for h in HANDLE.findall(line)]
-    line = _LABEL.sub(" ", HANDLE.sub(" ", line))
+    line = HANDLE.sub(" ", line)
+    found.handles += [h for h in _bare_handles(line) + profiles if h not in found.handles]
+    line = _BARE_HANDLE.sub(" ", line)
+    line = _LABEL.sub(" ", line)
     found.rest = " ".join(line.split()).strip(" ,;|")
     return found
+
+
+# "Twitter: GenProkRK" / "X: GenProkRK": a handle printed without its @.
+_BARE_HANDLE = re.compile(r"(?i)(?<!\w)(?:twitter(?:\s*/\s*x)?|x(?:\s*/\s*twitter)?|твиттер)\s*:\s*(\w{1,15})(?![\w@.])")
+
+
+def _bare_handles(line: str) -> list[str]:
+    return ["@" + h for h in _BARE_HANDLE.findall(line) if not h.isdigit()]
 
 
 def _salutation(line: str) -> str | None:

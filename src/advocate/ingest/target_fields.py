@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from advocate.ingest.blocks import heading_words
 from advocate.ingest.model import ParsedTarget
 
 _EXCELLENCY = re.compile(r"(?i)^(?:H\.?\s?E\.?|his|her|son|su|seine|ihre)\s+(?:excellency|excellence"
@@ -115,9 +116,16 @@ def _split_name(piece: str) -> tuple[str | None, str]:
     return _display_name(" ".join(words[:count]).rstrip(",")), " ".join(words[count:])
 
 
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|ul)-[^\W\d_]", re.IGNORECASE)
+
+
 def _is_name_word(word: str) -> bool:
+    """A capitalised word that is not a heading word ('Using', 'Model'), or a particle."""
+    if word.lower() in heading_words():
+        return False
     return (word[:1].isupper() and not any(c.isdigit() for c in word)
-            and word.lower() not in _CONNECTORS) or word.lower() in {"de", "da", "dos", "van", "von", "al", "bin"}
+            and word.lower() not in _CONNECTORS) or word.lower() in {"de", "da", "dos", "van", "von", "al", "bin"} \
+        or bool(_ARABIC_ARTICLE.match(word))
 
 
 def _all_name_words(words: list[str]) -> bool:

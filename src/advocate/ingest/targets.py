@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from advocate.ingest.blocks import is_instruction
 from advocate.ingest.contacts import read_contacts
 from advocate.ingest.model import ParsedTarget
 from advocate.ingest.target_fields import describe
@@ -104,7 +105,7 @@ def _read_block(lines: list[str], start: int, additional: bool) -> list[Draft]:
             line = _opening(line, additional and not _INLINE.match(line))
         if i > start and _ends_block(lines[i], additional):
             break
-        if not line or _DATE_LINE.match(line):
+        if not line or _DATE_LINE.match(line) or (i > start and is_instruction(line)):
             blank_before = blank_before or not line
             continue
         _add_line(drafts, i, _AFTERWORD.sub("", line) if i > start or additional else line,
@@ -142,6 +143,11 @@ def _add_line(drafts: list[Draft], i: int, line: str, blank_before: bool) -> Non
     draft = drafts[-1]
     if found.salutation:
         _attach_salutation(drafts, found.salutation)
+        return
+    if found.any and not found.rest and draft.salutation:
+        draft.emails += found.emails  # "X: @name" printed after the salutation
+        draft.faxes += found.faxes
+        draft.handles += found.handles
         return
     starts_new = draft.salutation or (found.rest and not found.any and draft.has_contact)
     if starts_new:
