@@ -3,8 +3,10 @@ the headline."""
 
 from __future__ import annotations
 
+import functools
 import re
 
+from advocate.ingest import labels
 from advocate.ingest.found import Found
 from advocate.ingest.numbers import UA_NUMBER as _UA_NUMBER
 
@@ -12,7 +14,8 @@ _LANGUAGES = re.compile(
     r"(?i)^\W*(?:preferred\s+languages?(?:\s+to\s+address\s+(?:the\s+)?targets?)?"
     r"|idiomas?\s+(?:preferid[oa]s?|preferentes?)[^:]*|langues?\s+(?:pr[ée]f[ée]r[ée]e?s?|[àa]\s+utiliser)[^:]*"
     r"|bevorzugte\s+sprachen?[^:]*|sprachen?\s+für[^:]*)\s*:\s*(.+)$")
-_LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b|\by\b|\bo\b|\bet\b|\bou\b|\bund\b|\boder\b)\s*")
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|/|\band\b|\bor\b|\by\b|\bo\b|\bet\b|\bou\b|\bund\b|\boder\b"
+                         r"|\be\b|\bи\b|\bили\b)\s*")
 # Language names as UAs print them in Spanish, French and German -> English.
 _LANGUAGE_NAMES = {
     "inglés": "English", "anglais": "English", "englisch": "English",
@@ -34,14 +37,22 @@ _OWN_PAGE = re.compile(
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s)>\]]+")
 _BANNER = re.compile(r"(?i)^\W*(?:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion)"
                      r"[^:\d]{0,20}:\s*(\D.+)$")
+
+
+@functools.cache
+def _banner() -> re.Pattern:
+    return re.compile(rf"(?i)^\W*{labels.alternation('ua_heading')}[^:\d]{{0,20}}:\s*(\D.+)$")
+
+
 _META = re.compile(r"(?i)^\W*(?:amnesty\s+international\s+)?(?:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion"
                    r"|further\s+information|UA\b|AU\b|date|fecha|datum|index|[íi]ndice"
                    r"|published|publicado|publi[ée]|ver[öo]ffentlicht)")
 
 
 def find_languages(lines: list[str]) -> Found | None:
+    labelled = labels.label("preferred_language")
     for i, line in enumerate(lines):
-        match = _LANGUAGES.match(line)
+        match = _LANGUAGES.match(line) or (labelled.match(line) if len(line) < 400 else None)
         if match:
             first_sentence = re.split(r"\.\s|\.$", match.group(1))[0]
             names = [_language_name(n) for n in _LIST_SPLIT.split(first_sentence) if n.strip()]
@@ -55,7 +66,7 @@ def _language_name(word: str) -> str | None:
     word = word.strip(" .").lower()
     if not word or len(word.split()) > 2:
         return None
-    return _LANGUAGE_NAMES.get(word, word.capitalize())
+    return _LANGUAGE_NAMES.get(word) or labels.table("language_names").get(word, word.capitalize())
 
 
 def find_own_url(lines: list[str], index_number: str | None) -> Found | None:
@@ -86,7 +97,7 @@ def find_headline(lines: list[str]) -> Found | None:
         banner = _banner_headline(line)
         if banner:
             return Found(banner, i, 0.8)
-        if not line or _META.match(line) or _UA_NUMBER.search(line):
+        if not line or _is_meta(line) or _UA_NUMBER.search(line):
             continue
         seen += 1
         sentence = line.endswith((".", "!", "?")) and seen > 2
@@ -95,9 +106,16 @@ def find_headline(lines: list[str]) -> Found | None:
     return None
 
 
+def _is_meta(line: str) -> bool:
+    """The banner, a date, an index or an update line: not the headline."""
+    return bool(_META.match(line) or labels.heading("ua_heading").match(line)
+                or labels.heading("update_heading").match(line) or labels.label("issued").match(line)
+                or labels.label("index").match(line))
+
+
 def _banner_headline(line: str) -> str | None:
     """'Urgent Action Update: Student activist sentenced' -> the part after the colon."""
-    match = _BANNER.match(line)
+    match = _BANNER.match(line) or _banner().match(line)
     if match and len(match.group(1).split()) >= 3:
         return match.group(1).strip()
     return None
@@ -107,7 +125,7 @@ def _capitals_run(lines: list[str], i: int) -> str:
     """A capitals headline wrapped over lines ('LABOUR LAWYER' / 'KARIM MANSOUR FREED')."""
     parts = [lines[i]]
     for line in lines[i + 1: i + 4]:
-        if not (parts[-1].isupper() and line.isupper()) or _META.match(line):
+        if not (parts[-1].isupper() and line.isupper()) or _is_meta(line):
             break
         parts.append(line)
     return " ".join(parts).strip(" :")

@@ -9,6 +9,7 @@ from collections import Counter
 
 import regex
 
+from advocate.ingest import labels
 from advocate.ingest.found import Found
 
 _LABEL = re.compile(
@@ -17,7 +18,7 @@ _LABEL = re.compile(
     r"\s*:\s*(.*)$"
 )
 _PAIR = re.compile(r"([^(),;]+?)\s*\(([^)]*)\)")
-_AND = re.compile(r"\s*(?:,|;|\band\b|\by\b|\bet\b|\bund\b|&)\s*")
+_AND = re.compile(r"\s*(?:,|;|\band\b|\by\b|\bet\b|\bund\b|\be\b|\bи\b|&)\s*")
 _TOKEN = r"\p{Lu}[\p{Ll}\p{M}'’]*\p{Ll}(?:-\p{Lu}[\p{Ll}\p{M}]+)*"
 _PARTICLE = r"(?:de|da|do|dos|das|del|la|van|von|der|den|al|el|bin|ibn|ben|abu)"
 _NAME = regex.compile(rf"(?<![\p{{L}}\-]){_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN}){{1,3}}(?![\p{{L}}])")
@@ -36,14 +37,21 @@ _SHE = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
 def find_labelled_people(lines: list[str]) -> tuple[Found, Found | None] | None:
     """(Found(list of names), Found(pronouns of the first) or None)."""
     for i, line in enumerate(lines):
-        match, after = _LABEL.match(line), i + 1
+        match, after = _label_match(line), i + 1
         if not match:  # a label wrapped in a narrow column: 'NAME AND PREFERRED' / 'PRONOUN: ...'
-            match, after = _LABEL.match(_with_next(lines, i)), i + 2
+            match, after = _label_match(_with_next(lines, i)), i + 2
         if match:
             names, pronouns = _split_people(_unwrapped(match.group(1), lines, after))
             if names:
                 return Found(names, i, 1.0), (Found(pronouns, i, 1.0) if pronouns else None)
     return None
+
+
+def _label_match(line: str) -> re.Match | None:
+    """'NAME AND PREFERRED PRONOUN: ...' in any language (labels/*.toml)."""
+    if len(line) > 400:
+        return None
+    return _LABEL.match(line) or labels.label("pronoun").match(line)
 
 
 def _with_next(lines: list[str], i: int) -> str:

@@ -8,11 +8,16 @@ import re
 from advocate.ingest.found import Found
 
 # "UA"/"AU" must be capitals: French "au 12/05" means "to the 12th of May".
+_UA_WORD = (r"(?:UA|AU|(?i:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion|urgent-aktion"
+            r"|a[çc][ãa]o\s+urgente|azione\s+urgente|срочная\s+акция))"
+            r"(?:[\s\-]*(?i:no\.?|nr\.?|n[°º]|number|n[uú]mero|num[ée]ro|nummer|№))?")
+# A table cell or a page header may put a bar or a tab between label and number.
 UA_NUMBER = re.compile(
-    r"(?<![\w/])(?:UA|AU|(?i:urgent\s+action|acci[oó]n\s+urgente|action\s+urgente|eilaktion))"
-    r"(?:\s*(?i:no\.?|nr\.?|n[°º]|number|n[uú]mero|num[ée]ro|nummer))?"
-    r"\s*[:#\-–]?\s*(\d{1,4})\s*[/.]\s*(\d{4}|\d{2})(?![\d/]|\.\d)"
+    rf"(?<![\w/]){_UA_WORD}\s*[:#\-–|]?\s*(\d{{1,4}})\s*[/.]\s*(\d{{4}}|\d{{2}})(?![\d/]|\.\d)"
 )
+# 'UA number' alone in a cell or line, its value on the next line.
+_LABEL_ONLY = re.compile(rf"(?<![\w/]){_UA_WORD}\s*[:#|]?\s*$")
+_VALUE_ONLY = re.compile(r"^\s*(\d{1,4})\s*[/.]\s*(\d{4}|\d{2})(?![\d/]|\.\d)")
 _FOLLOW_UP = re.compile(
     r"(?i:further\s+information\s+on|update\s+(?:of|on|to|for)|follow[- ]up\s+(?:of|on|to)"
     r"|output\s+for|m[aá]s\s+informaci[oó]n\s+sobre(?:\s+la)?|actualizaci[oó]n\s+de(?:\s+la)?"
@@ -38,7 +43,20 @@ def find_ua_numbers(lines: list[str]) -> list[tuple[Found, str, bool]]:
             follow_up = bool(_FOLLOW_UP.search(before))
             value = normalise_ua(match.group(1), match.group(2))
             hits.append((Found(value, i, _number_confidence(line, match)), printed, follow_up))
-    return hits
+    return hits or _split_over_lines(lines)
+
+
+def _split_over_lines(lines: list[str]) -> list[tuple[Found, str, bool]]:
+    """A table whose label cell and value cell became two lines."""
+    for i, line in enumerate(lines[:-1]):
+        if len(line) > 80 or not _LABEL_ONLY.search(line):
+            continue
+        following = next((lines[j] for j in range(i + 1, min(i + 3, len(lines))) if lines[j]), "")
+        value = _VALUE_ONLY.match(following)
+        if value:
+            printed = value.group(0).strip()
+            return [(Found(normalise_ua(value.group(1), value.group(2)), i, 0.9), printed, False)]
+    return []
 
 
 def _number_confidence(line: str, match: re.Match) -> float:
