@@ -10,14 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .formats import pronoun_forms
+from .formats import pronoun_forms, pronoun_set
+from .roles import role_forms
 
 TEMPLATE_VARIABLES: list[tuple[str, str]] = [
-    ("case.person", "Name of the person at risk, as the UA writes it"),
-    ("case.pronouns", "Their pronouns as the UA gives them, e.g. 'he/him'"),
-    ("case.he", "Subject pronoun in the template's language: he / she / they; он / она / они"),
-    ("case.him", "Object pronoun: him / her / them; его / её / их"),
-    ("case.his", "Possessive: his / her / their; его / её / их"),
+    ("case.name", "The name posts use: a person's name, a group as the UA words it ('twelve protesters'), "
+                  "an organisation's name"),
+    ("case.Name", "case.name with its first letter in upper case, to start a sentence ('Twelve protesters are...')"),
+    ("case.kind", "Who the case is for: 'person', 'group' or 'organisation'"),
+    ("case.role", "What the person is, in the template's language, agreeing with the pronouns: 'journalist', "
+                  "'журналистка'; plural for a group ('students', 'студенты'); none when the UA does not say"),
+    ("case.a_role", "The role as a noun phrase: 'a journalist', 'an activist', 'students' (English articles); "
+                    "same as case.role in other languages; none without a role"),
+    ("case.Role", "case.role with its first letter in upper case: 'Журналистка Jane Doe...'"),
+    ("case.role_key", "The role as stored (English, lower case), for conditions: {% if case.role_key == 'lawyer' %}"),
+    ("case.person", "Name of the person at risk, as the UA writes it (for a group or organisation: case.name)"),
+    ("case.pronouns", "Their pronouns as the UA gives them, e.g. 'he/him'; 'they/them' for a group; "
+                      "for an organisation 'it/its' (Russian: 'она/её', agreeing with «организация»)"),
+    ("case.he", "Subject pronoun in the template's language: he / she / they / it; он / она / они"),
+    ("case.him", "Object pronoun: him / her / them / it; его / её / их"),
+    ("case.his", "Possessive: his / her / their / its; его / её / их"),
     ("case.country", "Country of the case (English name)"),
     ("case.ua_number", "The UA's number, e.g. 'UA 46/19'"),
     ("case.hashtags", "The UA's hashtags, each with '#': use case.hashtags[:2]|join(' ')"),
@@ -72,20 +84,48 @@ def for_language(context: dict, language: str) -> dict:
     case = context.get("case")
     if isinstance(case, dict):
         names = case.get("names") if isinstance(case.get("names"), dict) else {}
+        name = names.get(language, case.get("name"))
+        pronouns = _ORGANISATION_PRONOUNS.get(language, "it/its") if case.get("kind") == "organisation" else case.get("pronouns")
         localized["case"] = {
             **case,
-            **pronoun_forms(case.get("pronouns"), language),
+            "pronouns": pronouns,
+            **_subject_vars(case.get("kind"), pronouns, case.get("role_key"), language),
+            "name": name,
+            "Name": name[:1].upper() + name[1:] if name else name,
             "person": names.get(language, case.get("person")),
         }
     return localized
 
 
+# Organisations: "it" in English; in Russian the forms agree with «организация» (feminine),
+# which is how the shipped templates name one: организация «{{ case.name }}».
+_ORGANISATION_FORMS = {"en": ("it", "it", "its"), "ru": ("она", "её", "её")}
+_ORGANISATION_PRONOUNS = {"en": "it/its", "ru": "она/её"}  # what by_pronoun() agrees with
+
+
+def _subject_vars(kind: str | None, pronouns: str | None, role: str | None, language: str) -> dict[str, Any]:
+    """Pronouns and role in `language`, agreeing with the subject: a person, a group, an organisation."""
+    if kind == "organisation":
+        forms = dict(zip(("he", "him", "his"), _ORGANISATION_FORMS.get(language, _ORGANISATION_FORMS["en"])))
+    else:
+        forms = pronoun_forms(pronouns, language)
+    number = {"group": "plural", "organisation": "he"}.get(kind or "person") or pronoun_set(pronouns)
+    return {**forms, **role_forms(role, language, number)}
+
+
 def _case_vars(case: dict) -> dict[str, Any]:
-    pronouns = case.get("pronouns")
+    kind = case.get("subject_kind") or "person"
+    # A group is "they"; by_pronoun() picks the plural forms for it.
+    pronouns = {"group": "they/them", "organisation": "it/its"}.get(kind) or case.get("pronouns")
+    name = case.get("subject_name") or case.get("person")
     return {
-        "person": case.get("person"),
+        "name": name,
+        "Name": name[:1].upper() + name[1:] if name else name,
+        "kind": kind,
+        "role_key": case.get("role"),
+        "person": case.get("person") or name,
         "pronouns": pronouns,
-        **pronoun_forms(pronouns, "en"),
+        **_subject_vars(kind, pronouns, case.get("role"), "en"),
         "country": case.get("country"),
         "ua_number": case.get("ua_number"),
         "hashtags": [_with_sigil(t, "#") for t in case.get("hashtags") or []],

@@ -46,6 +46,7 @@ _PRONOUN_KEYS = {
     "he": "he", "him": "he", "his": "he", "он": "he",
     "she": "she", "her": "she", "hers": "she", "она": "she",
     "they": "they", "them": "they", "their": "they", "они": "they",
+    "it": "he", "its": "he",  # an organisation: singular verbs (by_pronoun's first form); case.he/his say it/its
 }
 
 
