@@ -174,6 +174,6 @@ def test_errors_are_one_line(tmp_path):
 
 def test_importing_ingest_loads_no_heavy_library():
     code = ("import sys, advocate.ingest, advocate.ingest.model; "
-            "print([m for m in ('pypdf', 'docx', 'bs4', 'dateparser', 'charset_normalizer') if m in sys.modules])")
+            "print([m for m in ('pypdf', 'docx', 'bs4', 'lxml', 'dateparser', 'charset_normalizer') if m in sys.modules])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

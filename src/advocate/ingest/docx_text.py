@@ -104,15 +104,16 @@ def _parse(xml: bytes, name: str, limits: ReadLimits):
     depth, root = 0, None
     events = etree.iterparse(io.BytesIO(xml), events=("start", "end"), resolve_entities=False,
                              no_network=True, load_dtd=False, huge_tree=True)
+    too_deep = over_limit(name, f"nests its XML deeper than {limits.max_depth} levels",
+                          "max_depth", limits.max_depth)
     try:
         for event, element in events:
             depth += 1 if event == "start" else -1
             if depth > limits.max_depth:
-                raise over_limit(name, f"nests its XML deeper than {limits.max_depth} levels",
-                                 "max_depth", limits.max_depth)
+                raise too_deep
             root = element
-    except etree.XMLSyntaxError as exc:
-        raise _damaged(name, exc) from None
+    except etree.XMLSyntaxError as exc:  # libxml2 stops by itself at 2048 levels
+        raise (too_deep if "depth" in str(exc).lower() else _damaged(name, exc)) from None
     return root
 
 

@@ -21,7 +21,8 @@ from advocate.ingest.limits import ReadLimits, over_limit
 _DROP_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form",
               "iframe", "svg", "template", "button", "select", "head", "title", "object"}
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "dialog"}
-_DROP_NAMES = re.compile(r"cookie|breadcrumb|share|social-links|newsletter|skip-link",
+_DROP_NAMES = re.compile(r"cookie|breadcrumb|share|social-links|newsletter|skip-?link|related"
+                         r"|call-?to-?action|donat|promo|language-?(?:selector|switch)",
                          re.IGNORECASE)
 _KEEP_ALWAYS = {"html", "body", "main", "article"}
 _PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
@@ -73,15 +74,28 @@ def _is_furniture(element) -> bool:
 
 
 def _article(root):
-    """The <article> or <main> if it holds most of the text, else the body."""
+    """The <article> or <main> if it holds most of the text, else the body;
+    widened to take in the page's <h1> when the title sits above the article
+    (as on amnesty.org, where it carries the name and the index number)."""
     body = root.find("body")
     body = root if body is None else body
     whole = _text_length(body)
     for tag in ("article", "main"):
         found = next(body.iter(tag), None)
         if found is not None and _text_length(found) > whole * 0.3:
-            return found
+            return _with_title(found, next(body.iter("h1"), None))
     return body
+
+
+def _with_title(article, title):
+    """The smallest element holding both the article and its title."""
+    if title is None:
+        return article
+    holders = {id(element) for element in title.iterancestors()} | {id(title)}
+    for element in (article, *article.iterancestors()):
+        if id(element) in holders:
+            return element
+    return article
 
 
 def _text_length(element) -> int:

@@ -19,6 +19,11 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page|página|pagina|seite)?\s*\d{1,3}(?:\s*(?:/|of|de|sur|von)\s*\d{1,3})?$",
     re.IGNORECASE,
 )
+# "Page 2 of 3" inside a running line ("amnesty.org  Page 2 of 3").
+_PAGE_IN_LINE = re.compile(
+    r"\b(?:page|página|pagina|seite)\s*\d{1,3}(?:\s*(?:/|of|de|sur|von)\s*\d{1,3})?\b",
+    re.IGNORECASE,
+)
 _EDGE = 3  # lines at the top and bottom of a page where headers live
 
 
@@ -96,8 +101,10 @@ def _without_running_lines(pages: list[list[str]]) -> list[str]:
             key = _key(line)
             if _PAGE_NUMBER.match(line.strip()):
                 continue
-            if key in running and key in seen:
-                continue
+            if key in running:
+                if key in seen:
+                    continue
+                line = _PAGE_IN_LINE.sub("", line).strip()
             seen.add(key)
             kept.append(line)
         kept.append("")
