@@ -38,6 +38,12 @@ def phrases(key: str, languages: tuple[str, ...] = LANGUAGES) -> list[str]:
     return sorted(dict.fromkeys(found), key=len, reverse=True)
 
 
+def word(key: str, language: str, default: str) -> str:
+    """A single word of one language ('and_word'), or `default` when it has none."""
+    value = _data(language).get(key) if language in LANGUAGES else None
+    return value if isinstance(value, str) else default
+
+
 def table(key: str, languages: tuple[str, ...] = LANGUAGES) -> dict[str, str]:
     """A word -> value table merged over languages, keys lower-cased."""
     merged: dict[str, str] = {}

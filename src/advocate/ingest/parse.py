@@ -7,7 +7,7 @@ is missing or odd.
 
 from __future__ import annotations
 
-from advocate.ingest import dates, fields, kinds, names, numbers, places, social
+from advocate.ingest import dates, fields, kinds, labels, names, numbers, places, social, subject
 from advocate.ingest.clean import clean_lines
 from advocate.ingest.found import Found
 from advocate.ingest.language import detect_language
@@ -24,9 +24,9 @@ def parse_ua(text: str) -> ParsedDocument:
     _read_dates(doc, lines)
     _read_targets(doc, lines)
     _read_people(doc, lines)
-    _read_subject(doc)
     _read_social(doc, lines)
     _read_kind(doc, lines)
+    _read_subject(doc, lines)
     _read_place(doc, lines)
     doc.warnings += _warnings(doc, lines)
     return doc
@@ -83,15 +83,38 @@ def _read_people(doc: ParsedDocument, lines: list[str]) -> None:
             _record(doc, lines, "pronouns", names.infer_pronouns(lines))
 
 
-def _read_subject(doc: ParsedDocument) -> None:
-    """The subject posts name: for now the person read above (groups and
-    organisations are read by their own finder)."""
-    if doc.person and doc.subject_name is None:
-        doc.subject_kind, doc.subject_name = "person", doc.person
-        source = doc.sources.get("person")
-        if source:
-            doc.sources["subject_kind"] = source
-            doc.sources["subject_name"] = source
+def _read_subject(doc: ParsedDocument, lines: list[str]) -> None:
+    """Who posts name: the group a headline names ('TWELVE PROTESTERS
+    DETAINED'), else the person, else a group or organisation in the body."""
+    title = doc.sources.get("title")
+    headline = Found(doc.title, title.line - 1, title.confidence) if title else None
+    group = subject.find_group(lines, headline)
+    in_headline = group is not None and headline is not None and group.index == headline.index
+    organisation = None if doc.person or group else subject.find_organisation(lines)
+    person = doc.sources.get("person")
+    if doc.person and subject.looks_like_organisation(doc.person):
+        _set_subject(doc, lines, "organisation", Found(doc.person, person.line - 1, person.confidence))
+    elif in_headline and len(doc.persons) >= 2 and group:
+        # 'TWO LAWYERS HELD' naming Karim Mansour and Yara Nabil: posts name them.
+        named = subject.join_names(doc.persons, labels.word("and_word", doc.language, "and"))
+        _set_subject(doc, lines, "group", Found(named, group.index, group.confidence))
+    elif in_headline or (group and not doc.person):
+        _set_subject(doc, lines, "group", group)
+    elif doc.person and person:
+        _set_subject(doc, lines, "person", Found(doc.person, person.line - 1, person.confidence))
+    elif organisation:
+        _set_subject(doc, lines, "organisation", organisation)
+    if doc.subject_kind == "group":
+        source = doc.sources["subject_name"]
+        role = subject.role_in(doc.subject_name or "")
+        _record(doc, lines, "role", Found(role, source.line - 1, 0.7) if role else None)
+    if doc.subject_kind != "organisation" and doc.role is None:
+        _record(doc, lines, "role", subject.find_role(lines, doc.person, headline))
+
+
+def _set_subject(doc: ParsedDocument, lines: list[str], kind: str, found: Found) -> None:
+    _record(doc, lines, "subject_name", found)
+    _record(doc, lines, "subject_kind", Found(kind, found.index, found.confidence))
 
 
 def _read_social(doc: ParsedDocument, lines: list[str]) -> None:
@@ -126,7 +149,7 @@ def _warnings(doc: ParsedDocument, lines: list[str]) -> list[str]:
         warnings.append("no deadline found; set one with the case's deadline option")
     if doc.kind == "initial" and not doc.targets:
         warnings.append("no targets found (no 'TAKE ACTION' or 'SEND APPEALS TO' block)")
-    if doc.kind in ("initial", "update", "final", "news") and doc.person is None:
+    if doc.kind in ("initial", "update", "final", "news") and doc.subject_name is None:
         warnings.append("no person found; the case will need a name")
     if doc.ua_number:
         issued_year = doc.issued.year if doc.issued else None
