@@ -100,3 +100,18 @@ def test_warnings_go_to_stderr_and_no_color_is_honoured(workspace, seeds, monkey
     assert "\x1b[" not in plain.stdout + plain.stderr  # ...unless NO_COLOR says no
     assert "warning: UA number printed as 46/16" in plain.stderr
     assert "warning" not in plain.stdout  # a pipe of the output gets the output only
+
+
+READ_ARGS = {"case show": ["1"], "queue show": ["1"], "messages preview": ["1"]}
+
+
+@pytest.mark.parametrize("name", sorted(READ))
+def test_every_read_command_runs_on_a_planned_campaign_as_text_and_as_json(name, workspace, seeds):
+    workspace.run(f"--now 2019-04-10T09:00+05:00 ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run("--now 2019-04-10T09:00+05:00 schedule")
+    for extra in ([], ["--json"]):
+        args = ["--config", str(workspace.config), "--now", "2019-04-12T09:00+05:00", *name.split(), *READ_ARGS.get(name, []), *extra]
+        result = CliRunner().invoke(cli, args)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
+        assert result.exit_code == 0, (args, result.output)
+        assert "Traceback" not in result.output

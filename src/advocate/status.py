@@ -58,7 +58,7 @@ def _accounts(db, config, now) -> dict:
         sent = next(db.query("SELECT count(*) AS n FROM posts WHERE account = ? AND status = 'sent' AND sent_at >= ?", [name, since]))["n"]
         state = known.get(name, {})
         report[name] = {
-            "sent_last_24h": sent, "sent_today": sent,  # sent_today: the old name, kept for scripts "daily_cap": config.posting.daily_cap,
+            "sent_last_24h": sent, "sent_today": sent, "daily_cap": config.posting.daily_cap,  # sent_today: the old name, kept for scripts
             "paused": bool(state.get("paused")), "paused_reason": state.get("paused_reason"),
             "blocked_until": state.get("blocked_until") if (state.get("blocked_until") or "") > to_db(now) else None,
         }
