@@ -312,3 +312,58 @@ def test_the_inbox_moves_hostile_files_to_failed_without_holding_the_tick(worksp
         reason = (inbox / "failed" / f"{name}.reason.txt").read_text()
         assert reason.count("\n") == 1 and name in reason and setting in reason
     assert not [p for p in inbox.iterdir() if p.is_file()]
+
+
+# XML tricks in a DOCX: entities are neither expanded without bound nor fetched ---
+
+def _docx_with_doctype(doctype: bytes, text: bytes) -> bytes:
+    good = zipfile.ZipFile(io.BytesIO(builders.build_docx("URGENT ACTION\nFree Ana\n")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for info in good.infolist():
+            data = good.read(info.filename)
+            if info.filename == "word/document.xml":
+                head = data.index(b"?>") + 2
+                data = data[:head] + doctype + data[data.index(b"<w:document"):]
+                data = data.replace(b"<w:t>Free Ana</w:t>", b"<w:t>" + text + b"</w:t>")
+            package.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_billion_laughs_docx_is_refused_in_one_line():
+    entities = b"".join(b'<!ENTITY l%d "%s">' % (i, (b"&l%d;" % (i - 1)) * 10) for i in range(1, 10))
+    data = _docx_with_doctype(b'<!DOCTYPE w:document [<!ENTITY l0 "lol">' + entities + b"]>", b"&l9;")
+    started = time.perf_counter()
+    with pytest.raises(IngestError, match=r"^laughs\.docx is not a readable \.docx file \(.*\); open it in Word"):
+        read_document(None, data=data, filename="laughs.docx")
+    assert time.perf_counter() - started < 2
+
+
+def test_a_docx_naming_an_outside_file_never_reads_it(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET")
+    data = _docx_with_doctype(b'<!DOCTYPE w:document [<!ENTITY x SYSTEM "%s">]>' % secret.as_uri().encode(), b"&x;")
+    assert "TOP SECRET" not in read_document(None, data=data, filename="x.docx").text
+
+
+# HTML tables read like DOCX ones -------------------------------------------
+
+def test_html_label_and_value_cells_read_as_label_value_lines():
+    page = (b"<html><body><h1>URGENT ACTION</h1><table>"
+            b"<tr><td>Name</td><td>Karim Mansour</td></tr><tr><th>Email:</th><td>pp@example.eg</td></tr>"
+            b"<tr><td>Write to</td><td>Public Prosecutor<br>Cairo</td></tr><tr><td>a</td><td>b</td><td>c</td></tr>"
+            b"</table></body></html>")
+    lines = [line for line in read_document(None, data=page, filename="t.html").text.splitlines() if line]
+    assert lines == ["URGENT ACTION", "Name: Karim Mansour", "Email: pp@example.eg",
+                     "Write to: Public Prosecutor", "Cairo", "a b c"]
+
+
+def test_an_unexpected_reader_failure_is_one_line_naming_the_file(monkeypatch):
+    import advocate.ingest.html_text as html_text
+
+    def broken(*args):
+        raise TypeError("a bug")
+
+    monkeypatch.setattr(html_text, "html_to_text", broken)
+    with pytest.raises(IngestError, match=r"^page\.html could not be read \(TypeError: a bug\); report it"):
+        read_document(None, data=b"<html><body>x</body></html>", filename="page.html")

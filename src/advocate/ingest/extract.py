@@ -39,7 +39,13 @@ def read_document(path: Path | str | None, data: bytes | None = None,
     if not data.strip():
         raise IngestError(f"{name} is empty; give a document with the Urgent Action's text")
     fmt = _sniff(data, name) or _by_extension(name)
-    text, fmt = _to_text(data, fmt, name, limits)
+    try:
+        text, fmt = _to_text(data, fmt, name, limits)
+    except IngestError:
+        raise
+    except Exception as exc:  # a reader's bug must not reach the user as a traceback
+        raise IngestError(f"{name} could not be read ({type(exc).__name__}: {' '.join(str(exc).split())[:120]}); "
+                          "report it, and paste its text into a .txt file meanwhile") from exc
     if not text.strip():
         raise IngestError(f"{name} has no readable text; "
                           "paste the text into a .txt file and ingest that")

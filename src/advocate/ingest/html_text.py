@@ -30,6 +30,7 @@ _PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
 _LINES = {"div", "li", "tr", "dt", "dd", "section", "article", "main", "figcaption"}
 _CELLS = {"td", "th"}
 _SPACE = re.compile(r"\s+")
+_LABEL_CHARS = 60  # a first cell this short, in a row of two, is a label
 
 
 def html_to_text(html: str, name: str, limits: ReadLimits) -> str:
@@ -91,9 +92,9 @@ def _with_title(article, title):
     """The smallest element holding both the article and its title."""
     if title is None:
         return article
-    holders = {id(element) for element in title.iterancestors()} | {id(title)}
+    holders = [title, *title.iterancestors()]  # kept alive, so lxml hands back the same proxies
     for element in (article, *article.iterancestors()):
-        if id(element) in holders:
+        if any(element is holder for holder in holders):
             return element
     return article
 
@@ -107,6 +108,7 @@ def _text(root):
     from lxml import etree
 
     dropped = 0  # how deep inside a dropped element the walk is
+    labels: list = []  # first cells of label | value rows (kept alive: lxml proxies)
     for event, element in etree.iterwalk(root, events=("start", "end")):
         tag = element.tag if isinstance(element.tag, str) else ""
         if event == "start":
@@ -114,15 +116,33 @@ def _text(root):
                 dropped += 1
                 continue
             yield "\n" if tag == "br" else _break(tag)
+            if tag == "tr":
+                labels[:] = _label_cell(element)
             if element.text:
                 yield _SPACE.sub(" ", element.text)
         else:
             if dropped:
                 dropped -= 1
+            elif labels and element is labels[0]:
+                yield _label_end(element)
             else:
                 yield _break(tag)
             if element.tail and not dropped and element is not root:
                 yield _SPACE.sub(" ", element.tail)
+
+
+def _label_cell(row) -> list:
+    """[first cell] when the row is a short label and its value, else []."""
+    cells = [cell for cell in row if cell.tag in _CELLS]
+    if len(cells) != 2:
+        return []
+    label = " ".join("".join(cells[0].itertext()).split())
+    value = "".join(cells[1].itertext()).strip()
+    return [cells[0]] if label and len(label) <= _LABEL_CHARS and value else []
+
+
+def _label_end(cell) -> str:
+    return " " if "".join(cell.itertext()).rstrip().endswith(":") else ": "
 
 
 def _break(tag: str) -> str:
