@@ -64,8 +64,22 @@ def is_urgent_action(lines: list[str], has_deadline: bool) -> bool:
 
 
 def is_update(lines: list[str]) -> bool:
-    update = labels.search("update_heading")
-    return any(update.search(line) for line in lines)
+    """An update heading ('URGENT ACTION UPDATE', 'mise à jour'), or 'further
+    information on' followed by a UA number: bare, those words head the
+    background section of many initial UAs."""
+    update, of = labels.search("update_heading"), labels.search("update_of")
+    for line in lines:
+        if update.search(line):
+            return True
+        for match in of.finditer(line):
+            if _UA_REFERENCE.match(line, match.end(), match.end() + 60):
+                return True
+    return False
+
+
+_UA_REFERENCE = re.compile(r"(?i)\W{0,3}(?:UA|AU|urgent\s+action|acci[oó]n\s+urgente|action\s+urgente"
+                           r"|a[çc][ãa]o\s+urgente|azione\s+urgente|срочн\w*\s+акци\w*|eilaktion)?\W{0,3}\d{1,4}\s*[/.]\s*\d{2}"
+                           r"|\W{0,3}(?:UA|AU)\b")
 
 
 def decide_kind(lines: list[str], closure: Found | None, has_deadline: bool,

@@ -9,6 +9,7 @@ Phrase syntax (kept tiny so that every pattern stays linear):
 - words are separated by any run of white space;
 - `[a|b]` is one word out of several, `[a|b|]` an optional one;
 - a word ending in `*` matches any ending ("préféré*": préférée, préférés);
+- `~` stands for up to four words of any kind ("действий ~ не требуется");
 - an accented letter also matches its bare letter, `'` also matches `’`.
 Tables (`[roles]`, `[language_names]`) map a word to an English value.
 """
@@ -82,7 +83,9 @@ def phrase_regex(phrase: str) -> str:
     """One phrase in the syntax above -> a regex fragment."""
     tokens: list[tuple[str, bool]] = []
     for word in phrase.split():
-        if word.startswith("[") and word.endswith("]"):
+        if word == "~":
+            tokens.append((r"\S+(?:\s+\S+){0,3}", True))
+        elif word.startswith("[") and word.endswith("]"):
             options = word[1:-1].split("|")
             tokens.append(("(?:" + "|".join(_word(o) for o in options if o) + ")", "" in options))
         else:

@@ -3,8 +3,10 @@ index numbers ("EUR 57/0123/2019")."""
 
 from __future__ import annotations
 
+import functools
 import re
 
+from advocate.ingest import labels
 from advocate.ingest.found import Found
 
 # "UA"/"AU" must be capitals: French "au 12/05" means "to the 12th of May".
@@ -24,6 +26,14 @@ _FOLLOW_UP = re.compile(
     r"|compl[ée]ment\s+d['’]information\s+(?:sur|[àa])(?:\s+l['’])?|mise\s+[àa]\s+jour\s+de(?:\s+l['’])?"
     r"|weitere\s+informationen\s+zu(?:r)?|aktualisierung\s+(?:der|zu))\s*:?\s*$"
 )
+
+
+@functools.cache
+def _follow_up() -> re.Pattern:
+    """'Further information on' / 'Informação adicional sobre a' just before the number."""
+    return re.compile(rf"(?i)(?<!\w){labels.alternation('update_of')}\s*:?\s*$")
+
+
 _INDEX = re.compile(r"\b([A-Z]{3})\s?(\d{2})\s?/\s?(\d{3,4})\s?/\s?(\d{4})\b")
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 
@@ -39,8 +49,8 @@ def find_ua_numbers(lines: list[str]) -> list[tuple[Found, str, bool]]:
     for i, line in enumerate(lines):
         for match in UA_NUMBER.finditer(line):
             printed = match.group(0).strip()
-            before = (lines[i - 1] + " " if i else "") + line[: match.start()]
-            follow_up = bool(_FOLLOW_UP.search(before))
+            before = ((lines[i - 1] + " " if i else "") + line[: match.start()])[-160:]
+            follow_up = bool(_FOLLOW_UP.search(before) or _follow_up().search(before))
             value = normalise_ua(match.group(1), match.group(2))
             hits.append((Found(value, i, _number_confidence(line, match)), printed, follow_up))
     return hits or _split_over_lines(lines)
