@@ -23,6 +23,8 @@ import unicodedata
 from importlib import resources
 
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "ru")
+# A phrase ends at a word's end, or at an elided article ("sur l'" + "AU").
+_END = r"(?:(?<=['’])|(?!\w))"
 
 
 @functools.cache
@@ -62,20 +64,20 @@ def alternation(key: str, languages: tuple[str, ...] = LANGUAGES) -> str:
 @functools.cache
 def search(key: str, languages: tuple[str, ...] = LANGUAGES) -> re.Pattern:
     """A phrase of `key` anywhere, as whole words, ignoring case."""
-    return re.compile(rf"(?<!\w){alternation(key, languages)}(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){alternation(key, languages)}{_END}", re.IGNORECASE)
 
 
 @functools.cache
 def label(key: str, languages: tuple[str, ...] = LANGUAGES) -> re.Pattern:
     """'<phrase>: value' at the start of a line; group 1 is the value."""
-    return re.compile(rf"^[^\w:]{{0,5}}{alternation(key, languages)}(?!\w)[^:\n]{{0,40}}?:[ \t]*(.*)$",
+    return re.compile(rf"^[^\w:]{{0,5}}{alternation(key, languages)}{_END}[^:\n]{{0,40}}?:[ \t]*(.*)$",
                       re.IGNORECASE)
 
 
 @functools.cache
 def heading(key: str, languages: tuple[str, ...] = LANGUAGES) -> re.Pattern:
     """A line starting with a phrase of `key` (an optional 'Amnesty International' before)."""
-    return re.compile(rf"^[^\w]{{0,5}}(?:amnesty\s+international\s+)?{alternation(key, languages)}(?!\w)",
+    return re.compile(rf"^[^\w]{{0,5}}(?:amnesty\s+international\s+)?{alternation(key, languages)}{_END}",
                       re.IGNORECASE)
 
 
