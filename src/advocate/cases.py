@@ -304,6 +304,10 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
         db["cases"].update(case_id, {"overrides": "{}"})  # let update_case write these fields
         fields = {k: v for k, v in assignments.items() if k not in PLAN_FIELDS}
         changes = update_case(db, now, case_id, fields, None, sources) if fields else {}
+        cleared = {k: None for k, v in fields.items() if v is None and case[k] is not None}  # FIELD= clears it (update_case skips empties)
+        if cleared:
+            db["cases"].update(case_id, cleared)
+            changes.update({k: [case[k], None] for k in cleared})
         db["cases"].update(case_id, {"overrides": dumps(overrides)})
         previous = loads(case["overrides"], {})
         changes.update({k: [previous.get(k), v] for k, v in assignments.items() if k in PLAN_FIELDS and previous.get(k) != v})

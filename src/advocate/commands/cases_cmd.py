@@ -114,11 +114,11 @@ def case_edit(app, case_id, assignments, target_number, added, removed, target_h
     from ..cases import edit_case, edit_targets, parse_assignment, parse_new_target, parse_target_assignment, set_target_handle
     from ..errors import InvalidChange
 
+    if target_number is not None and not assignments:
+        raise InvalidChange(f"--target {target_number}: say what to change with --set FIELD=VALUE, e.g. --set email=office@example.org")
     if not (assignments or added or removed or target_handles):
         raise InvalidChange("nothing to change: give --set FIELD=VALUE, --target N --set FIELD=VALUE, --add-target, "
                             "--remove-target N or --target-handle N:NETWORK=@HANDLE")
-    if target_number is not None and not assignments:
-        raise InvalidChange(f"--target {target_number}: say what to change with --set FIELD=VALUE, e.g. --set email=office@example.org")
     from ..db import write
     from ..scheduling import refresh
 
@@ -141,6 +141,8 @@ def case_edit(app, case_id, assignments, target_number, added, removed, target_h
         click.echo("nothing changed")
     if result is not None:
         click.echo(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
+        for line in result.flagged:
+            click.echo(f"waits for review: {line}; 'advocate review' shows it")
 
 
 @case.command("close")

@@ -118,14 +118,17 @@ def _case_vars(case: dict) -> dict[str, Any]:
     # A group is "they"; by_pronoun() picks the plural forms for it.
     pronouns = {"group": "they/them", "organisation": "it/its"}.get(kind) or case.get("pronouns")
     name = case.get("subject_name") or case.get("person")
+    role = case.get("role")
+    if kind == "group" and role and role.lower() in (name or "").lower():
+        role = None  # "twelve protesters" needs no ", protesters,"
     return {
         "name": name,
         "Name": name[:1].upper() + name[1:] if name else name,
         "kind": kind,
-        "role_key": case.get("role"),
+        "role_key": role,
         "person": case.get("person") or name,
         "pronouns": pronouns,
-        **_subject_vars(kind, pronouns, case.get("role"), "en"),
+        **_subject_vars(kind, pronouns, role, "en"),
         "country": case.get("country"),
         "ua_number": case.get("ua_number"),
         "hashtags": [_with_sigil(t, "#") for t in case.get("hashtags") or []],
