@@ -21,7 +21,9 @@ _PAIR = re.compile(r"([^(),;]+?)\s*\(([^)]*)\)")
 _AND = re.compile(r"\s*(?:,|;|\band\b|\by\b|\bet\b|\bund\b|\be\b|\bи\b|&)\s*")
 _TOKEN = r"\p{Lu}[\p{Ll}\p{M}'’]*\p{Ll}(?:-\p{Lu}[\p{Ll}\p{M}]+)*"
 _PARTICLE = r"(?:de|da|do|dos|das|del|la|van|von|der|den|al|el|bin|ibn|ben|abu)"
-_NAME = regex.compile(rf"(?<![\p{{L}}\-]){_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?{_TOKEN}){{1,3}}(?![\p{{L}}])")
+# 'al-Mahdi', 'el-Sisi': a lower-case article joined to a surname.
+_JOINED = r"(?:al|el|ad|ar|as|ash|at|az|ul)-\p{Lu}[\p{Ll}\p{M}'’]*\p{Ll}"
+_NAME = regex.compile(rf"(?<![\p{{L}}\-]){_TOKEN}(?:\s+(?:{_PARTICLE}\s+)?(?:{_TOKEN}|{_JOINED})){{1,3}}(?![\p{{L}}])")
 _ROLE = re.compile(
     r"(?i)(?:defender|activist|journalist|lawyer|student|conscience|blogger|poet|leader|"
     r"defensora?|activista|periodista|abogad[oa]|estudiante|militante?|journaliste|avocate?|"
@@ -137,7 +139,18 @@ def _stopwords() -> frozenset[str]:
     from advocate.ingest.stopwords import NOT_NAMES
 
     countries = {name for name in geo.country_names() if " " not in name}
-    return frozenset(NOT_NAMES | countries)
+    return frozenset(NOT_NAMES | countries | _label_words())
+
+
+def _label_words() -> set[str]:
+    """Heading words, roles and group nouns of every language's label file,
+    capitalised as they stand before a name ('Studentin Shirin Alavi')."""
+    words: set[str] = set(labels.phrases("not_names"))
+    for phrase in list(labels.table("roles")) + labels.phrases("group_nouns") + labels.phrases("imperatives"):
+        for word in phrase.split():
+            if len(word) > 2:
+                words.update({word, word.capitalize(), word.upper()})
+    return words
 
 
 def infer_pronouns(lines: list[str]) -> Found | None:
