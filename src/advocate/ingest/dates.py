@@ -20,6 +20,7 @@ _DATE = re.compile(
     r"|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
+_BRACKETS = re.compile(r"\([^()]*\)")
 _NUMERIC = re.compile(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4})")
 # German "bis 25. April": a bare "bis" only counts before a number.
 _BIS = re.compile(r"(?i)\bbis\s+\d")
@@ -51,15 +52,33 @@ def numeric_order(lines: list[str]) -> str:
 
 
 def find_issued(lines: list[str], language: str) -> Found | None:
-    """The labelled date ('Date: 9 April 2019'), else a date near the top."""
+    """The labelled date ('Date: 9 April 2019'), else the date ending the
+    UA's metadata line ('AU 58/16 – Index : MDE 30/4022/2016 – Tunisie –
+    2 mai 2016'), else a date near the top."""
     order = numeric_order(lines)
     for i, line in enumerate(lines):
-        for label in _issued_label().finditer(line):
+        for label in _issued_label().finditer(line[:2000]):
             after = line[label.end():label.end() + 44].lstrip(" :\t")
+            if len(after) < 12:  # 'Data: 21 de' / 'novembro de 2024': wrapped
+                after = (after + " " + _next_line(lines, i))[:44]
             date = _first_date(after, language, at_start=True, order=order)
             if date:
                 return Found(date, i, 1.0)
-    return _date_near_top(lines, language, order)
+    return _date_on_meta_line(lines, language, order) or _date_near_top(lines, language, order)
+
+
+def _date_on_meta_line(lines: list[str], language: str, order: str) -> Found | None:
+    """A date on the line carrying the UA and index numbers; not one in
+    brackets, which dates the UA referred to ('(MDE 11/014/2007, 15 March 2007)')."""
+    from advocate.ingest.numbers import UA_NUMBER, find_index_number
+
+    for i, line in enumerate(lines):
+        if len(line) > 300 or not (UA_NUMBER.search(line) and find_index_number([line])):
+            continue
+        date = _first_date(_BRACKETS.sub(" ", line), language, order=order)
+        if date and not _deadline_cue(line):
+            return Found(date, i, 0.9)
+    return None
 
 
 def _date_near_top(lines: list[str], language: str, order: str) -> Found | None:
