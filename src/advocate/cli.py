@@ -148,7 +148,11 @@ def main() -> None:
     cli(prog_name="advocate")
 
 
-from .commands import calendar_cmd, cases_cmd, daemon_cmd, ingest_cmd, messages_cmd, queue_cmd, setup_cmd  # noqa: E402
+from .commands import calendar_cmd, cases_cmd, daemon_cmd, ingest_cmd, messages_cmd, queue_cmd, setup_cmd, site_cmd  # noqa: E402
 
-for module in (setup_cmd, ingest_cmd, cases_cmd, queue_cmd, calendar_cmd, daemon_cmd, messages_cmd):
+for module in (setup_cmd, ingest_cmd, cases_cmd, queue_cmd, calendar_cmd, daemon_cmd, messages_cmd, site_cmd):
     module.register(cli)
+
+from .commands import review_cmd  # noqa: E402
+
+review_cmd.register(cli)
