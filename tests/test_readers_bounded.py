@@ -104,6 +104,20 @@ def _pdf(kids: bytes, count: int, length: int | None = None, extra: list[bytes] 
     ])
 
 
+def content_pdf(unit: bytes, kilobytes: int) -> bytes:
+    """One page whose compressed drawing instructions unpack to `kilobytes`."""
+    import zlib
+
+    packed = zlib.compress(unit * (kilobytes * 1024 // len(unit)), 9)
+    stream = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    return raw_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        stream, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+
+
 def looping_pdf() -> bytes:
     return _pdf(b"2 0 R 3 0 R", 2)  # the page tree lists itself among its kids
 
@@ -136,6 +150,8 @@ HOSTILE = {
     "loop.pdf": (looping_pdf, r"damaged PDF \(.*cyclic"),
     "loop2.pdf": (looping_pdf_via_child, r"damaged PDF"),
     "pages.pdf": (thousands_of_pages_pdf, r"has 5000 pages.*\[ingest\] max_pages"),
+    "content.pdf": (lambda: content_pdf(b"BT /F1 9 Tf (A) Tj ET\n", 10_240), r"\[ingest\] max_pdf_content_kb"),
+    "operations.pdf": (lambda: content_pdf(b"q Q\n", 400), r"drawing operations.*\[ingest\] max_pdf_operations"),
     "garbage.pdf": (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 100, r"damaged PDF|no text layer"),
 }
 
@@ -286,6 +302,59 @@ def test_pdf_running_header_kept_once_and_page_numbers_dropped():
     assert "Page " not in document.text
     assert "amnesty.example.org" in document.text  # kept once, not once a page
     assert document.text.count("amnesty.example.org") == 1
+
+
+def _styled_pdf(paragraphs: list[tuple[str, str]], columns: int = 1) -> bytes:
+    """An A4 PDF of (style, text) paragraphs: "head" is bold 14 pt capitals,
+    "bold" bold body text, "body" 10 pt; a running header and page numbers."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+
+    out, (width, height), margin = io.BytesIO(), A4, 50
+    column = (width - 2 * margin - 20 * (columns - 1)) / columns
+    frames = [Frame(margin + i * (column + 20), margin + 20, column, height - 2 * margin - 50, id=f"c{i}")
+              for i in range(columns)]
+
+    def running(canvas, doc):
+        canvas.setFont("Helvetica-Bold", 10)
+        canvas.drawString(margin, height - margin + 10, "URGENT ACTION")
+        canvas.setFont("Helvetica", 8)
+        canvas.drawRightString(width - margin, margin - 5, f"Page {doc.page} of 2")
+
+    styles = {"head": ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=14, leading=17, spaceBefore=8),
+              "bold": ParagraphStyle("bold", fontName="Helvetica-Bold", fontSize=10, leading=13),
+              "body": ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13)}
+    document = BaseDocTemplate(out, pagesize=A4, pageTemplates=[PageTemplate(frames=frames, onPage=running)])
+    document.build([Paragraph(text, styles[style]) for style, text in paragraphs])
+    return out.getvalue()
+
+
+_BODY = "Karim Mansour was arrested on 2 May 2021 at the legal aid centre where he works. " * 5
+
+
+def test_pdf_heading_wrapped_onto_two_lines_reads_as_one():
+    data = _styled_pdf([("head", "EGYPT: LABOUR LAWYER DETAINED"), ("body", _BODY),
+                        ("head", "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USING THIS MODEL LETTER"),
+                        ("bold", "Public Prosecutor Hamada al-Sawi"), ("bold", "Office of the Public Prosecutor"),
+                        ("body", "Email: prosecutor@example.eg")])
+    lines = read_document(None, data=data, filename="ua.pdf").text.splitlines()
+    assert "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USING THIS MODEL LETTER" in lines
+    at = lines.index("TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR USING THIS MODEL LETTER")
+    # a bold address in mixed case stays line by line; body text is not joined
+    assert lines[at + 1:at + 4] == ["Public Prosecutor Hamada al-Sawi", "Office of the Public Prosecutor",
+                                    "Email: prosecutor@example.eg"]
+    assert lines[0] == "URGENT ACTION" and lines[1] == "EGYPT: LABOUR LAWYER DETAINED"
+    assert "Page 1" not in "\n".join(lines)
+
+
+def test_pdf_two_columns_read_column_after_column_with_the_heading_whole():
+    first = "First column paragraph, which tells what happened to Karim Mansour. " * 12
+    second = "SECOND COLUMN: HE MUST BE RELEASED AT ONCE AND WITHOUT CONDITIONS"
+    data = _styled_pdf([("body", first), ("body", first), ("head", second), ("body", _BODY)], columns=2)
+    text = read_document(None, data=data, filename="ua.pdf").text
+    assert second in text.splitlines()
+    assert text.index("First column paragraph") < text.index(second) < text.index("was arrested")
 
 
 # The inbox: a refused document goes to failed/ with its reason, promptly ------

@@ -24,6 +24,8 @@ from advocate.errors import IngestError
 MAX_FILE_MB = 20          # the file as given (PDFs with photos run to a few MB)
 MAX_UNPACKED_MB = 20      # XML read out of a .docx (a UA's document.xml is < 1 MB)
 MAX_PAGES = 200           # PDF pages
+MAX_PDF_CONTENT_KB = 512  # PDF drawing instructions, decompressed (a text page: 3-30 KB)
+MAX_PDF_OPERATIONS = 50_000  # PDF drawing operations run (a text page: 300-3,000)
 MAX_TEXT_CHARS = 1_000_000  # text after reading (a UA is 5,000-40,000 characters)
 MAX_LINE_CHARS = 3_000    # longer lines are split, not refused
 MAX_DEPTH = 512           # element nesting in HTML and DOCX XML (real pages: < 100)
@@ -38,6 +40,8 @@ class ReadLimits:
     max_file_mb: int = MAX_FILE_MB
     max_unpacked_mb: int = MAX_UNPACKED_MB
     max_pages: int = MAX_PAGES
+    max_pdf_content_kb: int = MAX_PDF_CONTENT_KB
+    max_pdf_operations: int = MAX_PDF_OPERATIONS
     max_text_chars: int = MAX_TEXT_CHARS
     max_line_chars: int = MAX_LINE_CHARS
     max_depth: int = MAX_DEPTH

@@ -1,8 +1,13 @@
 """A PDF -> its text, with running headers, footers and page numbers removed.
 
 pypdf's plain mode follows the order text was drawn in, which keeps the
-columns of a two-column page apart; layout mode puts them side by side
-on one line, so we use plain mode.
+columns of a two-column page apart; layout mode (and pdfplumber) put them
+side by side on one line, so we use plain mode.
+
+The work is bounded: pages (`max_pages`), the drawing instructions pypdf
+must parse (`max_pdf_content_kb`, decompressed, checked before parsing:
+pypdf parses about a megabyte a second) and the instructions it runs,
+forms drawn again and again included (`max_pdf_operations`).
 """
 
 from __future__ import annotations
@@ -15,15 +20,11 @@ from collections import Counter
 from advocate.errors import IngestError
 from advocate.ingest.limits import ReadLimits, over_limit
 
-_PAGE_NUMBER = re.compile(
-    r"^(?:page|página|pagina|seite)?\s*\d{1,3}(?:\s*(?:/|of|de|sur|von)\s*\d{1,3})?$",
-    re.IGNORECASE,
-)
+_PAGE_WORD = r"(?:page|página|pagina|seite|страница|стр\.)"
+_PAGE_OF = r"(?:\s*(?:/|of|de|sur|von|di|из)\s*\d{1,3})?"
+_PAGE_NUMBER = re.compile(rf"^{_PAGE_WORD}?\s*\d{{1,3}}{_PAGE_OF}$", re.IGNORECASE)
 # "Page 2 of 3" inside a running line ("amnesty.org  Page 2 of 3").
-_PAGE_IN_LINE = re.compile(
-    r"\b(?:page|página|pagina|seite)\s*\d{1,3}(?:\s*(?:/|of|de|sur|von)\s*\d{1,3})?\b",
-    re.IGNORECASE,
-)
+_PAGE_IN_LINE = re.compile(rf"\b{_PAGE_WORD}\s*\d{{1,3}}{_PAGE_OF}\b", re.IGNORECASE)
 _EDGE = 3  # lines at the top and bottom of a page where headers live
 
 
@@ -35,7 +36,8 @@ def pdf_to_text(data: bytes, name: str, limits: ReadLimits) -> str:
     count = _guarded(name, lambda: len(reader.pages))
     if count > limits.max_pages:
         raise over_limit(name, f"has {count} pages", "max_pages", limits.max_pages)
-    pages = [_page_lines(reader, number, name) for number in range(count)]
+    budget = _Budget(name, limits)
+    pages = [_page_lines(reader, number, name, budget) for number in range(count)]
     if not any(line.strip() for page in pages for line in page):
         raise IngestError(
             f"{name} has no text layer (scanned?); run OCR on it, "
@@ -81,13 +83,50 @@ def _opens_without_password(reader) -> bool:
         return False
 
 
-def _page_lines(reader, number: int, name: str) -> list[str]:
+def _page_lines(reader, number: int, name: str, budget: _Budget) -> list[str]:
+    from advocate.ingest.pdf_lines import page_lines
+
     page = _guarded(name, lambda: reader.pages[number])
+    budget.spend_content(_guarded(name, lambda: _content_size(page)))
     try:
-        text = page.extract_text() or ""
+        return page_lines(page, budget.spend_operation)
+    except IngestError:
+        raise
     except Exception:  # one broken page should not lose the others
-        text = ""
-    return [line.rstrip() for line in text.split("\n")]
+        return []
+
+
+def _content_size(page) -> int:
+    """Bytes of drawing instructions on the page and in the forms it draws."""
+    contents = page.get_contents()
+    size = len(contents.get_data()) if contents is not None else 0
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for ref in (xobjects.get_object().values() if xobjects is not None else ()):
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form":
+            size += len(xobject.get_data())
+    return size
+
+
+class _Budget:
+    """What one document may cost: content parsed, operations run."""
+
+    def __init__(self, name: str, limits: ReadLimits):
+        self.name, self.limits = name, limits
+        self.content = self.operations = 0
+
+    def spend_content(self, size: int) -> None:
+        self.content += size
+        if self.content > self.limits.max_pdf_content_kb * 1024:
+            raise over_limit(self.name, "holds more drawing instructions than its text needs",
+                             "max_pdf_content_kb", f"{self.limits.max_pdf_content_kb:,} KB")
+
+    def spend_operation(self, *_args) -> None:
+        self.operations += 1
+        if self.operations > self.limits.max_pdf_operations:
+            raise over_limit(self.name, "takes more drawing operations to read than a document needs",
+                             "max_pdf_operations", f"{self.limits.max_pdf_operations:,}")
 
 
 def _without_running_lines(pages: list[list[str]]) -> list[str]:
