@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import shutil
 import statistics
@@ -133,18 +134,23 @@ def print_accuracy(score, results: dict, refusals: dict) -> None:
 
 # Speed, through the CLI as a user runs it
 
-def run_cli(workspace: Path, *args: str) -> tuple[int, float, float, str]:
-    """(exit status, wall seconds, peak memory MB, last line of stderr) of one advocate process."""
-    start = time.perf_counter()
-    process = subprocess.Popen([str(ADVOCATE), "--now", NOW, *args], cwd=workspace,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "ADVOCATE_CONFIG": str(workspace / "config.toml")})
-    stderr = process.stderr.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return process.returncode, wall, rss_mb, (stderr.strip().splitlines() or [""])[-1]
+def run_cli(workspace: Path, *args: str, stdout: list | None = None) -> tuple[int, float, float, str]:
+    """(exit status, wall seconds, peak memory MB, last line of stderr) of one advocate process;
+    its standard output is appended to `stdout` when one is given. Output goes to files, not
+    pipes, so the process is reaped here with os.wait4, which reports its own peak memory."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen([str(ADVOCATE), "--now", NOW, *args], cwd=workspace, stdout=out, stderr=err,
+                                   env={**os.environ, "ADVOCATE_CONFIG": str(workspace / "config.toml")})
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if stdout is not None:
+            stdout.append(out.read().decode("utf-8", "replace"))
+        last = (err.read().decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+    return process.returncode, wall, usage.ru_maxrss / 1024, last  # ru_maxrss is in KB on Linux
 
 
 def fresh_workspace(parent: Path) -> Path:
@@ -164,7 +170,8 @@ def print_speed(paths: list[Path]) -> None:
         rss = [r[2] for r in runs.values()]
         median, worst, peak = statistics.median(walls), max(walls), max(rss)
         print()
-        print(f"Speed: 'advocate ingest FILE', one process per document ({len(paths)} documents, one database)")
+        print(f"Speed: 'advocate ingest FILE', one process per document ({len(paths)} documents, one database; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
         print(f"  wall time median {median:5.2f} s  (goal <= {GOAL_MEDIAN_S} s){mark(median <= GOAL_MEDIAN_S)}")
         slowest = max(runs, key=lambda n: runs[n][1])
         print(f"  wall time worst  {worst:5.2f} s  (goal <= {GOAL_WORST_S} s, {slowest}){mark(worst <= GOAL_WORST_S)}")
@@ -178,16 +185,55 @@ def print_speed(paths: list[Path]) -> None:
         print(f"  refused by the CLI (non-zero exit): {len(failed)}  (goal: 0){mark(not failed)}")
         for name, (code, _, _, error) in failed.items():
             print(f"    {name}: exit {code}: {error}")
-        batch = fresh_workspace(scratch)
-        code, wall, rss_mb, error = run_cli(batch, "ingest", *map(str, paths))
+        batch, output = fresh_workspace(scratch), []
+        code, wall, rss_mb, error = run_cli(batch, "ingest", "--json", *map(str, paths), stdout=output)
         rate = len(paths) / wall
         print(f"Speed: one 'advocate ingest' of all {len(paths)} documents into a fresh database")
         if code != 0:
             print(f"  exit {code}: {error}  MISSED")
         print(f"  {rate:5.1f} documents/s, {wall:.2f} s, peak {rss_mb:.0f} MB  "
               f"(goal >= {GOAL_BATCH_PER_S} documents/s){mark(code == 0 and rate >= GOAL_BATCH_PER_S)}")
+        if code == 0:
+            listing: list[str] = []
+            run_cli(batch, "case", "list", "--json", stdout=listing)
+            statuses = {c["id"]: c["status"] for c in json.loads(listing[0])}
+            print_linking(json.loads(output[0]), statuses)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def print_linking(results: list[dict], statuses: dict[int, str]) -> None:
+    """Did the batch keep each case chain in one case, give no case two chains, and leave closed
+    every chain that has a final (even when the final came first)?"""
+    score = _score_module()
+    chain_of = {name: score.labels_for(CORPUS / "docs" / name)["case"] for name in
+                (Path(r["file"]).name for r in results)}
+    chain_of = {n: c for n, c in chain_of.items() if c and "orphan" not in c}
+    cases = {Path(r["file"]).name: (r["case"] or {}).get("id") for r in results}
+    chains: dict[str, set] = defaultdict(set)
+    for name, chain in chain_of.items():
+        if cases[name] is not None:
+            chains[chain].add(cases[name])
+    split = {c: ids for c, ids in chains.items() if len(ids) != 1}
+    owners: dict[int, set] = defaultdict(set)
+    for name, case_id in cases.items():
+        if case_id is not None:
+            owners[case_id].add(chain_of.get(name, name))
+    merged = {i: o for i, o in owners.items() if len(o) > 1}
+    with_final = {chain_of[r] for r in chain_of if score.labels_for(CORPUS / "docs" / r)["kind"] == "final"}
+    still_open = {c for c in with_final if any(statuses.get(i) != "closed" for i in chains.get(c, ()))}
+    print("Linking, in file-name order (so a final may come before its initial):")
+    print(f"  case chains kept in one case: {len(chains) - len(split)}/{len(chains)}{mark(not split)}")
+    print(f"  cases holding two cases' documents: {len(merged)}  (goal: 0){mark(not merged)}")
+    print(f"  chains with a final left open: {len(still_open)}/{len(with_final)}  (goal: 0){mark(not still_open)}")
+    for chain, ids in split.items():
+        print(f"    split: {chain} -> cases {sorted(ids)}")
+    for case_id, parts in merged.items():
+        print(f"    merged in case {case_id}: {sorted(parts)}")
+    for chain in sorted(still_open):
+        print(f"    open despite its final: {chain} (cases {sorted(chains.get(chain, ()))})")
+    actions = [r["action"] for r in results]
+    print("  actions: " + ", ".join(f"{a} {actions.count(a)}" for a in sorted(set(actions))))
 
 
 def main() -> None:
