@@ -50,16 +50,51 @@ _META = re.compile(r"(?i)^\W*(?:amnesty\s+international\s+)?(?:urgent\s+action|a
 
 
 def find_languages(lines: list[str]) -> Found | None:
+    """'PREFERRED LANGUAGE TO ADDRESS TARGET: Kazakh, Russian, English', the
+    label alone with the list below it, or the languages named in the
+    appeal itself ('in Arabic, English or your own language')."""
     labelled = labels.label("preferred_language")
+    alone = labels.heading("preferred_language")
     for i, line in enumerate(lines):
-        match = _LANGUAGES.match(line) or (labelled.match(line) if len(line) < 400 else None)
-        if match:
-            first_sentence = re.split(r"\.\s|\.$", match.group(1))[0]
+        short = len(line) < 400
+        match = _LANGUAGES.match(line) or (labelled.match(line) if short else None)
+        value = match.group(1) if match else None
+        if not value and short and alone.match(line) and len(line) < 80 and not line.endswith("."):
+            value = next((lines[j] for j in range(i + 1, min(i + 3, len(lines))) if lines[j]), None)
+        if value:
+            first_sentence = re.split(r"\.\s|\.$", value)[0]
             names = [_language_name(n) for n in _LIST_SPLIT.split(first_sentence) if n.strip()]
             names = [n for n in names if n]
             if names:
                 return Found(names, i, 1.0)
+    return _languages_in_appeal(lines)
+
+
+def _languages_in_appeal(lines: list[str]) -> Found | None:
+    """Known language names on a line asking to write, in order."""
+    own, action = labels.search("own_language"), labels.search("action_words")
+    for i, line in enumerate(lines):
+        if len(line) > 400 or not own.search(line) and not action.search(line):
+            continue
+        names = [_known_language(m.group(0)) for m in _language_pattern().finditer(line)]
+        names = list(dict.fromkeys(n for n in names if n))
+        if names and (own.search(line) or len(names) >= 2):
+            return Found(names, i, 0.8)
     return None
+
+
+@functools.cache
+def _language_pattern() -> re.Pattern:
+    words = set(labels.table("language_names")) | set(_LANGUAGE_NAMES)
+    words |= {v.lower() for v in labels.table("language_names").values()}
+    alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def _known_language(word: str) -> str | None:
+    word = word.lower()
+    english = {v.lower(): v for v in labels.table("language_names").values()}
+    return _LANGUAGE_NAMES.get(word) or labels.table("language_names").get(word) or english.get(word)
 
 
 def _language_name(word: str) -> str | None:
