@@ -215,3 +215,90 @@ def test_a_damaged_pdf_is_one_line_without_pypdfs_warnings(workspace, tmp_path):
     result = workspace.run(f"{APRIL_10} ingest {bad}", ok=False)
     lines = [line for line in result.output.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "ua.pdf" in lines[0]
+
+
+# --- issue 17: every value checked where it enters ------------------------------------------
+
+BEYOND_SQLITE = "9223372036854775808"  # 2**63: no SQLite integer
+
+
+@pytest.mark.parametrize("command", [
+    f"queue show {BEYOND_SQLITE}", f"queue approve {BEYOND_SQLITE}", f"queue approve --case {BEYOND_SQLITE}",
+    f"case show {BEYOND_SQLITE}", f"case close {BEYOND_SQLITE}", f"schedule --case {BEYOND_SQLITE}",
+    f"queue --case {BEYOND_SQLITE}", f"queue move {BEYOND_SQLITE} +2h", "queue show 0", "queue show 1e3",
+    "queue --page 99999999999999999999", "history --limit -5", "messages preview 1 --days-left 99999999999",
+])
+def test_an_id_or_number_out_of_range_is_one_line(planned, command):
+    error = refused(planned, command)
+    assert "Traceback" not in error and ("range" in error or "not an id" in error)
+
+
+@pytest.mark.parametrize("command", ["schedule --case 999999", "queue approve --case 999999", "queue --case 999999",
+                                     "history --case 999999", "queue pause --case 999999", "ingest --case 999999 x.txt"])
+def test_an_unknown_case_is_named(planned, command):
+    (planned.root / "x.txt").write_text("hello")
+    assert refused(planned, command) == "Error: case 999999 does not exist; 'advocate case list' shows the cases"
+
+
+@pytest.mark.parametrize("now, command", [
+    ("0001-01-01T00:00+00:00", "status"), ("9999-12-31T23:59+00:00", "calendar"),
+    ("1969-12-31T23:59+00:00", "queue"), ("2201-01-01T00:00+00:00", "schedule"),
+])
+def test_a_time_outside_the_years_advocate_plans_in_is_one_line(planned, now, command):
+    assert "1970 to 2200" in refused(planned, command, now=f"--now {now}")
+
+
+@pytest.mark.parametrize("now", ["--now=", "--now ''", "--now '   '"])
+def test_an_empty_now_never_falls_back_to_the_real_clock(planned, now):
+    assert "--now is empty" in refused(planned, "status", now=now)
+
+
+def test_now_and_until_read_what_queue_move_reads_in_the_posting_zone(planned):
+    with_offset = planned.json("--now 2019-04-10T09:00+06:00 status")
+    assert planned.json("--now 2019-04-10T09:00 status") == with_offset  # Almaty: +06:00 in 2019
+    assert planned.json("--now '2019-04-10 09:00' status") == with_offset
+    result = planned.run(f"{APRIL_10} daemon --simulate --until 2019-04-11")
+    assert "rehearsed" in result.output
+
+
+@pytest.mark.parametrize("value", ["2026-12-20+00:00", "someday", "2019-04-10T25:00", "tomorrow 25:00", "x" * 500])
+def test_every_time_a_refusal_suggests_is_accepted(planned, value):
+    import re
+
+    error = refused(planned, "status", now=f"--now {shlex.quote(value)}")
+    examples = re.findall(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}[+-]\d{2}:\d{2}|'(?:\+\d+[mhd]|tomorrow \d{1,2}:\d{2})'", error)
+    assert examples, error
+    for example in examples:
+        planned.run(f"--now {shlex.quote(example.strip(chr(39)))} status")
+
+
+def test_control_characters_are_refused_in_texts_that_are_stored(planned):
+    from advocate.cli import cli
+
+    before = snapshot(planned)
+    for args in (["queue", "edit", "1", "--text", "Free him\x00 now #Bilash"],
+                 ["case", "edit", "1", "--set", "person=Serik\x00zhan"],
+                 ["case", "close", "1", "--reason", "done\x1b[31m"],
+                 ["queue", "confirm", "1", "--url", "https://x.com/\x07"]):
+        result = planned.runner.invoke(cli, ["--config", str(planned.config), *APRIL_10.split(), *args])
+        assert result.exit_code != 0 and "control character" in result.stderr, (args, result.output)
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(planned) == before
+
+
+def test_import_refuses_a_text_holding_a_nul_byte(planned):
+    path = planned.root / "posts.csv"
+    path.write_text("case_id,account,scheduled_at,text\n1,rehearsal,2019-04-12T10:00+05:00,Free him\x00 now\n")
+    assert "row 2, text: holds U+0000" in refused(planned, f"import {path}")
+
+
+def test_a_template_over_its_budget_is_refused_with_file_and_line_in_bounded_time(planned):
+    import time
+
+    path = planned.root / "messages" / "en" / "heavy.j2"
+    path.write_text('+++\nkind = "appeal"\n+++\nFree {{ case.person }}!\n'
+                    "{% for i in range(100000) %}{{ range(100000)|join }}{% endfor %}\n")
+    start = time.monotonic()
+    result = planned.run(f"{APRIL_10} messages check", ok=False)
+    assert time.monotonic() - start < 2
+    assert result.exit_code == 1 and f"{path} line 5" in result.output and "Traceback" not in result.output

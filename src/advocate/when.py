@@ -104,7 +104,7 @@ def _natural(text: str, now: dt.datetime, zone: str) -> dt.datetime:
     settings = {"RELATIVE_BASE": now.astimezone(ZoneInfo(zone)).replace(tzinfo=None),
                 "TIMEZONE": zone, "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}
     try:
-        moment = dateparser.parse(text, settings=settings)
+        moment = dateparser.parse(text, languages=["en"], settings=settings)  # every language: 3 s to refuse a typo
     except (OverflowError, ValueError):
         moment = None
     if moment is None:

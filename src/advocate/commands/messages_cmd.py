@@ -58,8 +58,8 @@ def messages_check(app, as_json):
     if as_json:
         echo_json({"checked": checked, "problems": problems})
     else:
-        for p in problems:
-            click.echo(f"{p['template']} [case {p['case_id']}, {p['network']}]: {p['problem']}")
+        for line in _problem_lines(problems):
+            click.echo(line)
         click.echo(f"{checked} renderings checked over {len(templates)} templates and {len(cases)} cases; {len(problems)} problems")
     if problems:
         raise SystemExit(1)
@@ -84,6 +84,20 @@ def messages_preview(app, case_id, language, network, days_left):
             click.secho(f"  ERROR {error}", fg="red")
         else:
             click.echo(f"  {size.length}/{size.limit} {size.unit}\n{text}\n")
+
+
+def _problem_lines(problems: list[dict]) -> list[str]:
+    """One line per template and problem, naming the cases and networks it showed on (not one per rendering)."""
+    grouped: dict[tuple, list] = {}
+    for p in problems:
+        grouped.setdefault((p["template"], p["problem"]), []).append(p)
+    lines = []
+    for (template, problem), seen in grouped.items():
+        cases = ", ".join(dict.fromkeys(str(p["case_id"]) for p in seen))
+        networks = ", ".join(dict.fromkeys(p["network"] for p in seen))
+        prefix = "" if problem.startswith(template) else f"{template}: "
+        lines.append(f"{prefix}{problem} [case {cases}; {networks}]")
+    return lines
 
 
 def _open_cases(app) -> list[dict]:

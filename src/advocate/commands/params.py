@@ -13,7 +13,7 @@ import re
 import click
 
 MAX_ID = 2**63 - 1  # SQLite's largest integer
-_WHOLE = re.compile(r"\+?\d{1,30}")
+_WHOLE = re.compile(r"\+?[0-9]{1,30}")
 
 
 class IdType(click.ParamType):
@@ -78,5 +78,16 @@ ID = IdType()
 CASE = CaseIdType()
 TEXT = TextType()
 LINE = TextType(lines=False)
-COUNT = click.IntRange(1, 10**9)  # pages, limits: beyond any queue, within SQLite's LIMIT/OFFSET
-DAYS = click.IntRange(0, 3650)
+
+
+class NumberRange(click.IntRange):
+    """click.IntRange written in ASCII digits only (int() would take '٣' for 3)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not _WHOLE.fullmatch(value.strip().lstrip("-")):
+            self.fail(f"{_shown(value)} is not a whole number like 10", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+COUNT = NumberRange(1, 10**9)  # pages, limits: beyond any queue, within SQLite's LIMIT/OFFSET
+DAYS = NumberRange(0, 3650)

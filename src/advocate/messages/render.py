@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import TemplateError
 from .context import for_language
-from .sandbox import check_structure, make_environment
+from .sandbox import check_structure, instrument, make_environment, render_bounded
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -76,6 +76,7 @@ def _compile(body: str, path: str) -> Template:
     env = _environment()
     tree = env.parse(body, name=path, filename=path)
     check_structure(tree)
+    instrument(tree)
     code = env.compile(tree, name=path, filename=path)
     return env.template_class.from_code(env, code, env.make_globals(None))
 
@@ -90,7 +91,7 @@ def _render(template: MessageTemplate, context: dict, keep: dict) -> str:
     _check_mention_target(template, context)
     try:
         values = {**for_language(context, template.language), "keep": keep}
-        text = tidy(compiled.render(values))
+        text = tidy(render_bounded(compiled, values))
     except Exception as exc:  # see compile_body
         raise _template_error(exc, template.path, template.first_line) from None
     if len(text) > MAX_OUTPUT:
