@@ -9,35 +9,88 @@ from collections import Counter
 import regex
 
 from advocate import geo
+from advocate.ingest import labels
+from advocate.ingest.blocks import is_heading, is_instruction
 from advocate.ingest.found import Found
+from advocate.ingest.numbers import UA_NUMBER
 from advocate.ingest.model import ParsedTarget
 
 
 @functools.cache
 def _country_pattern() -> regex.Pattern:
-    names = "|".join(regex.escape(n) for n in geo.country_names())
+    known = set(geo.country_names()) | set(_local_names())
+    names = "|".join(regex.escape(n) for n in sorted(known, key=len, reverse=True))
     return regex.compile(rf"(?<!\p{{L}})(?:{names})(?!\p{{L}})", regex.IGNORECASE)
 
 
+@functools.cache
+def _local_names() -> dict[str, str]:
+    """Country names in the UAs' other languages -> the English name:
+    ISO 3166 and its translations (pycountry), and the short forms the
+    label files add ('Россия')."""
+    import gettext
+
+    import pycountry
+
+    local: dict[str, str] = {}
+    for language in labels.LANGUAGES[1:]:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language],
+                                          fallback=True)
+        for country in pycountry.countries:
+            english = _tz_names().get(country.alpha_2) or getattr(country, "common_name", None) or country.name
+            for name in (country.name, getattr(country, "common_name", None)):
+                if name and translation.gettext(name) != name:
+                    local.setdefault(translation.gettext(name), english)
+    for name, english in labels.table("countries").items():
+        local.setdefault(name.title() if not name[:1].isupper() else name, english)
+    return local
+
+
+@functools.cache
+def _tz_names() -> dict[str, str]:
+    """Country code -> the tz database's English name ('TR' -> 'Turkey')."""
+    names: dict[str, str] = {}
+    for name in geo.country_names():
+        code = geo.country_code(name)
+        if code and name.lower() not in geo.ALIASES:
+            names.setdefault(code, name)
+    return names
+
+
 def countries_in(line: str) -> list[str]:
-    """Country names in a line, as geo spells them; only capitalised mentions."""
+    """Country names in a line, as geo spells them; only capitalised mentions,
+    and no three-letter word in capitals ('USA QUESTA LETTERA' is Italian)."""
     found = []
     for match in _country_pattern().finditer(line):
-        if match.group(0)[:1].isupper():
-            found.append(match.group(0))
+        name = match.group(0)
+        if name[:1].isupper() and not (len(name) <= 3 and name.isupper() and is_heading(line)):
+            found.append(name)
     return found
 
 
 def find_country(lines: list[str], headline: Found | None,
                  targets: list[ParsedTarget]) -> Found | None:
-    return (_from_header(lines) or _from_headline(lines, headline)
+    return (_from_label(lines) or _from_header(lines) or _from_headline(lines, headline)
             or _from_addresses(lines, targets) or _most_named(lines))
+
+
+def _from_label(lines: list[str]) -> Found | None:
+    """'País: Brasil', 'Paese: Bielorussia'."""
+    label = labels.label("country")
+    for i, line in enumerate(lines[:40]):
+        match = label.match(line) if len(line) < 200 else None
+        names = countries_in(match.group(1)) if match else []
+        if names:
+            return Found(_display(names[0]), i, 1.0)
+    return None
 
 
 def _from_header(lines: list[str]) -> Found | None:
     """'UA: 229/10 Index: AMR 19/012/2010 Brazil Date: 29 October 2010'."""
     for i, line in enumerate(lines[:15]):
-        if regex.search(r"(?i)\bindex\b|[íi]ndice", line) and regex.search(r"(?i)\bdat(?:e|um)\b|fecha", line):
+        indexed = regex.search(r"(?i)\bindex\b|[íi]ndice", line) or labels.search("index").search(line)
+        if indexed and (regex.search(r"(?i)\bdat(?:e|um)\b|fecha", line) or labels.search("issued").search(line)
+                        or UA_NUMBER.search(line)):
             names = countries_in(line)
             if names:
                 return Found(_display(names[0]), i, 0.95)
@@ -48,7 +101,7 @@ def _from_headline(lines: list[str], headline: Found | None) -> Found | None:
     """'Kazakhstan: Prisoner of Conscience released' names its country first."""
     if headline is None:
         return None
-    head = lines[headline.index].split(":")[0]
+    head = regex.split(r"[:.]\s", lines[headline.index])[0]
     names = countries_in(head)
     if names and len(head) < 40:
         return Found(_display(names[0]), headline.index, 0.85)
@@ -70,6 +123,8 @@ def _most_named(lines: list[str]) -> Found | None:
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for i, line in enumerate(lines):
+        if is_instruction(line):
+            continue
         for name in countries_in(line):
             counts[_display(name)] += 1
             first.setdefault(_display(name), i)
@@ -80,5 +135,9 @@ def _most_named(lines: list[str]) -> Found | None:
 
 
 def _display(name: str) -> str:
-    """'KAZAKHSTAN' -> 'Kazakhstan'; the tz database's own spelling when it has one."""
+    """'KAZAKHSTAN' -> 'Kazakhstan'; 'Tunisie', 'Россия' -> their English names."""
+    local = {k.casefold(): v for k, v in _local_names().items()}
+    english = local.get(name.casefold())
+    if english and not geo.country_code(name):
+        return english
     return name.title() if name.isupper() else name
