@@ -1,4 +1,4 @@
-"""Ship the top-level config.toml and messages/ inside the package.
+"""Ship the top-level config.toml, messages/ and pages/ inside the package.
 
 They stay at the top of the checkout, where a coordinator edits them, and
 are copied into the wheel as `advocate/defaults/`, where `advocate init`
@@ -13,7 +13,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-SHIPPED = ("config.toml", "messages")
+SHIPPED = ("config.toml", "messages", "pages")
 
 
 class BuildWithDefaults(build_py):

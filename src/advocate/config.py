@@ -71,6 +71,15 @@ class InboxSettings:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """The supporters' action kit (advocate site build): the daemon rebuilds `folder` when set."""
+
+    folder: str = ""    # empty: no site; resolved against the config file's folder
+    base_url: str = ""  # where the site is published: absolute links and Open Graph tags
+    pages: str = "pages"  # the page templates, resolved like messages
+
+
+@dataclass(frozen=True)
 class FeedSettings:
     urls: list = field(default_factory=list)  # http(s) URLs or local files (resolved like paths)
     interval_minutes: int = 60
@@ -117,6 +126,7 @@ class Config:
     feeds: FeedSettings = field(default_factory=FeedSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
 
     @property
     def lock_path(self) -> Path:
@@ -173,7 +183,7 @@ def load_config(path: Path | None) -> Config:
 
 def _build(raw: dict, path: Path | None, base: Path) -> Config:
     where = str(path) if path else "defaults"
-    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify", "ingest"}, where, "")
+    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify", "ingest", "site"}, where, "")
     top = raw.get("advocate", {})
     _check_table(top, ADVOCATE_KEYS, where, "advocate")
     _check_rules(top, "advocate", where)
@@ -199,6 +209,7 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
         feeds=_feeds(raw.get("feeds", {}), where, base),
         notify=_notify(raw.get("notify", {}), where),
         ingest=_section(IngestSettings, raw.get("ingest", {}), where, "ingest"),
+        site=_site(raw.get("site", {}), where, base),
     )
 
 
@@ -336,6 +347,12 @@ RULES: dict[str, dict[str, Rule]] = {
         "events": _ANY,  # checked by _notify against NOTIFY_EVENTS
         "digest_time": ((lambda v: v == "" or _is_clock(v)), "a time like \"08:00\" or \"\" (no digest)"),
     },
+    "site": {
+        "folder": _ANY,  # empty: no site
+        "base_url": ((lambda v: v == "" or (v.startswith(("https://", "http://")) and " " not in v)),
+                     "an address like \"https://act.example.org/\" or \"\""),
+        "pages": (_NON_EMPTY[0], "a folder name like \"pages\""),
+    },
     "ingest": {key: _at_least(1) for key in ("max_file_mb", "max_unpacked_mb", "max_pages", "max_line_chars", "max_depth")},
 }
 
@@ -375,6 +392,12 @@ def _check_posting(posting: PostingSettings, where: str) -> None:
 def _inbox(table: Any, where: str, base: Path) -> InboxSettings:
     inbox = _section(InboxSettings, table, where, "inbox")
     return InboxSettings(folder=str(_path(base, inbox.folder))) if inbox.folder.strip() else InboxSettings()
+
+
+def _site(table: Any, where: str, base: Path) -> SiteSettings:
+    site = _section(SiteSettings, table, where, "site")
+    folder = str(_path(base, site.folder)) if site.folder.strip() else ""
+    return SiteSettings(folder=folder, base_url=site.base_url.strip(), pages=str(_path(base, site.pages)))
 
 
 def _feeds(table: Any, where: str, base: Path) -> FeedSettings:

@@ -1,4 +1,4 @@
-"""The defaults `advocate init` copies: config.toml and the message templates.
+"""The defaults `advocate init` copies: config.toml, the message and the page templates.
 
 A wheel or an sdist carries them as package data (`advocate/defaults/`,
 put there by setup.py from the top of the checkout); an editable install
@@ -15,7 +15,7 @@ from .errors import AdvocateError
 
 
 def default_file(name: str) -> Traversable:
-    """config.toml or messages, wherever this installation keeps them."""
+    """config.toml, messages or pages, wherever this installation keeps them."""
     package = resources.files("advocate")
     packaged = package / "defaults" / name
     if packaged.is_file() or packaged.is_dir():

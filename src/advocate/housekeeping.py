@@ -1,4 +1,4 @@
-"""What the daemon does each tick besides posting: the inbox, the feeds when due, notifications.
+"""What the daemon does each tick besides posting: the inbox, the feeds when due, the site, notifications.
 
 Each step is logged and retried at the next tick when it fails, never
 fatal: a broken feed or an unreachable notification service must not
@@ -26,6 +26,7 @@ class HousekeepingResult:
     feeds: feeds.FeedResult | None = None
     notified: int = 0
     digest: bool = False
+    site: object = None  # site.build.BuildResult when [site] folder is set
     errors: list[str] = field(default_factory=list)
 
 
@@ -44,9 +45,18 @@ def run_housekeeping(db, config: Config, now: dt.datetime, environ: Mapping[str,
     if feeds.feeds_due(db, config, now):
         result.feeds = _step(result, "feeds", feeds.poll_feeds, db, config, now)
         alive()
+    if config.site.folder:  # pages follow the case: only what changed is rendered and written
+        result.site = _step(result, "site", _build_site, db, config, now)
+        alive()
     result.notified = notify_now(db, config, now, environ, result)
     alive()
     return result
+
+
+def _build_site(db, config: Config, now: dt.datetime):
+    from .site.build import build_site
+
+    return build_site(db, config, Path(config.site.folder), now, base_url=config.site.base_url or None, check=False)
 
 
 def notify_now(db, config: Config, now: dt.datetime, environ: Mapping[str, str], result: HousekeepingResult | None = None) -> int:

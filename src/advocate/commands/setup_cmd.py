@@ -1,4 +1,4 @@
-"""`advocate init`: config.toml, messages/ and the database, where missing."""
+"""`advocate init`: config.toml, messages/, pages/ and the database, where missing."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ def init(app, folder):
     _copy("config.toml", config_path, "config")
     app._config = load_config(config_path)
     _copy("messages", app.config.messages, "message templates")
+    _copy("pages", Path(app.config.site.pages), "page templates")
     existed = app.config.database.exists()
     app.db()
     click.echo(f"{'kept' if existed else 'created'} database: {app.config.database}")

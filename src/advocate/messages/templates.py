@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import TemplateError
 
-KINDS = ("appeal", "reminder", "last-call", "thanks")
+# "supporter": texts the case page offers supporters to post from their own accounts; never scheduled.
+KINDS = ("appeal", "reminder", "last-call", "thanks", "supporter")
 NETWORKS = ("x", "mastodon", "bluesky")
 _KEYS = {"kind", "networks", "weight", "window", "mentions_target", "optional"}
 _WINDOW_KEYS = {"days_before_deadline_min", "days_before_deadline_max"}
