@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-
 from . import models as m
 from .db import dumps, loads, write
 from .errors import InvalidChange, NotFound
@@ -22,7 +21,7 @@ if TYPE_CHECKING:  # sqlite-utils costs ~90 ms to import; read commands do witho
     import sqlite_utils
 
 
-def get_case(db: "sqlite_utils.Database", case_id: int) -> dict:
+def get_case(db: sqlite_utils.Database, case_id: int) -> dict:
     rows = list(db.query("SELECT * FROM cases WHERE id = ?", [case_id]))
     if not rows:
         raise NotFound(f"case {case_id} does not exist; 'advocate case list' shows the cases")
@@ -118,6 +117,13 @@ def set_target_handle(db, now, case_id: int, spec: str) -> str:
     network, handle = network.strip().lower(), handle.strip()
     if not (position.strip().isdigit() and sep and network in NETWORKS_WITH_HANDLES):
         raise InvalidChange(f"--target-handle {spec!r}: write N:NETWORK=@handle, N the target's number in 'advocate case show', NETWORK one of {', '.join(NETWORKS_WITH_HANDLES)}")
+    if handle:  # checked per network before it is stored: a malformed handle mentions nobody, or someone else
+        from .channels.handles import normalised_handle
+
+        try:
+            handle = normalised_handle(network, handle)
+        except InvalidChange as exc:
+            raise InvalidChange(f"--target-handle {spec.strip()}: {exc}; nothing was changed") from None
     with write(db):
         get_case(db, case_id)
         rows = targets_of(db, case_id)
@@ -405,7 +411,7 @@ def assume_deadlines(db, now: dt.datetime, days: int, case_ids: list[int] | None
             continue
         start, what = (case["issued"], "its UA's date") if case["issued"] else (_local_day(case["created_at"], case["timezone"]), "the day it was ingested")
         deadline = (dt.date.fromisoformat(start) + dt.timedelta(days=days)).isoformat()
-        deadline_at = deadline_instant(deadline, case["timezone"])
+        deadline_at = deadline_instant(deadline, case["timezone"]) or ""
         if deadline_at <= to_db(now):
             notes[case["id"]] = (f"case {case['id']} has no deadline, and {days} days after {what} ({start}) is past: "
                                  f"complete it with advocate case edit {case['id']} --set deadline=YYYY-MM-DD")
@@ -423,4 +429,6 @@ def _local_day(instant: str, zone: str) -> str:
 
     from .timefmt import from_db
 
-    return from_db(instant).astimezone(ZoneInfo(zone)).date().isoformat()
+    moment = from_db(instant)
+    assert moment is not None  # created_at is never empty
+    return moment.astimezone(ZoneInfo(zone)).date().isoformat()

@@ -94,14 +94,14 @@ def _apply(db, now, name, parsed: ParsedDocument, case_id, overrides, fallback_z
         cases.get_case(db, case_id)
         link_reason = "attached by the user (--case)"
     outcome = IngestOutcome(name, parsed.kind, "recorded", case_id, None, parsed, link_reason=link_reason)
-    if parsed.kind in ("news", "unknown") or (case_id is None and (parsed.kind == "final" or candidates)):
+    if case_id is not None and parsed.kind == "final":
+        outcome.action = "closed"
+        outcome.changes = _close(db, now, case_id, parsed, outcome)
+    elif parsed.kind in ("news", "unknown") or (case_id is None and (parsed.kind == "final" or candidates)):
         outcome.notes.append(_recorded_note(parsed.kind, case_id, link_reason, candidates))
     elif case_id is None:
         outcome.case_id = _create(db, now, parsed, overrides, fallback_zone, outcome)
         outcome.action = "created"
-    elif parsed.kind == "final":
-        outcome.action = "closed"
-        outcome.changes = _close(db, now, case_id, parsed, outcome)
     else:
         outcome.changes = _update(db, now, case_id, parsed)
         outcome.action = "updated" if outcome.changes else "recorded"
@@ -172,21 +172,23 @@ def _adopt_orphans(db, now, outcome: IngestOutcome) -> None:
     a final among them closes it, so it never campaigns."""
     from .ingest.link import matching
 
+    case_id, parsed = outcome.case_id, outcome.parsed
+    assert case_id is not None and parsed is not None  # only called for a case just created
     orphans = list(db.query("SELECT id, kind, case_key FROM documents WHERE case_id IS NULL AND kind IN ('final', 'news') "
                             "AND case_key IS NOT NULL AND id != ? ORDER BY id", [outcome.document_id]))
     keys = [_orphan_key(row) for row in orphans]
-    adopted = [row for row in orphans if row["id"] in matching(outcome.parsed, keys)]
+    adopted = [row for row in orphans if row["id"] in matching(parsed, keys)]
     for row in adopted:
         db.execute("UPDATE documents SET case_id = ?, link_reason = ? WHERE id = ?",
-                   [outcome.case_id, f"recorded before its case existed; joined case {outcome.case_id}", row["id"]])
+                   [case_id, f"recorded before its case existed; joined case {case_id}", row["id"]])
     final = next((row for row in adopted if row["kind"] == "final"), None)
     if final:
-        if cases.get_case(db, outcome.case_id)["status"] == m.OPEN:
-            cases.close_case(db, now, outcome.case_id, m.REASON_FINAL, final["id"], detail=f": document {final['id']}, ingested earlier")
+        if cases.get_case(db, case_id)["status"] == m.OPEN:
+            cases.close_case(db, now, case_id, m.REASON_FINAL, final["id"], detail=f": document {final['id']}, ingested earlier")
         else:  # closed on its passed deadline: a final is the stronger reason, and a new deadline must not re-open it
-            db["cases"].update(outcome.case_id, {"closed_reason": m.REASON_FINAL, "closed_by_document": final["id"]})
+            db["cases"].update(case_id, {"closed_reason": m.REASON_FINAL, "closed_by_document": final["id"]})
         outcome.notes.append(f"a final update for this case was ingested earlier (document {final['id']}): "
-                             f"case {outcome.case_id} is stored closed and will not campaign")
+                             f"case {case_id} is stored closed and will not campaign")
     elif adopted:
         outcome.notes.append(f"joined {len(adopted)} document(s) recorded earlier for this case")
 

@@ -36,8 +36,8 @@ def ingest(app, files, case_id, assignments, as_json):
     recorded (attach it later with --case ID).
     """
     from ..cases import case_json, parse_assignment
-    from ..intake import apply_document
     from ..ingest import read_document
+    from ..intake import apply_document
 
     overrides = dict(parse_assignment(a) for a in assignments)
     documents = [(name, _read(name, read_document)) for name in files]  # read all before writing any

@@ -87,7 +87,7 @@ def _year_typo(a: str, b: str) -> bool:
     """'46/16' and '46/19': same serial, years one digit apart."""
     serial_a, year_a = a.split("/")
     serial_b, year_b = b.split("/")
-    return serial_a == serial_b and sum(x != y for x, y in zip(year_a, year_b)) == 1
+    return serial_a == serial_b and sum(x != y for x, y in zip(year_a, year_b, strict=False)) == 1
 
 
 def _by_name(doc: ParsedDocument, case: CaseKey):

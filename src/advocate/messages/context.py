@@ -83,7 +83,8 @@ def for_language(context: dict, language: str) -> dict:
     localized = {**context, "language": language}
     case = context.get("case")
     if isinstance(case, dict):
-        names = case.get("names") if isinstance(case.get("names"), dict) else {}
+        given = case.get("names")
+        names: dict = given if isinstance(given, dict) else {}
         name = names.get(language, case.get("name"))
         pronouns = _ORGANISATION_PRONOUNS.get(language, "it/its") if case.get("kind") == "organisation" else case.get("pronouns")
         localized["case"] = {
@@ -106,7 +107,7 @@ _ORGANISATION_PRONOUNS = {"en": "it/its", "ru": "она/её"}  # what by_pronou
 def _subject_vars(kind: str | None, pronouns: str | None, role: str | None, language: str) -> dict[str, Any]:
     """Pronouns and role in `language`, agreeing with the subject: a person, a group, an organisation."""
     if kind == "organisation":
-        forms = dict(zip(("he", "him", "his"), _ORGANISATION_FORMS.get(language, _ORGANISATION_FORMS["en"])))
+        forms = dict(zip(("he", "him", "his"), _ORGANISATION_FORMS.get(language, _ORGANISATION_FORMS["en"]), strict=True))
     else:
         forms = pronoun_forms(pronouns, language)
     number = {"group": "plural", "organisation": "he"}.get(kind or "person") or pronoun_set(pronouns)
