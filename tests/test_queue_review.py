@@ -269,3 +269,77 @@ def test_import_of_an_empty_or_missing_file(planned):
 
 def test_queue_list_takes_the_same_options(planned):
     assert planned.json(f"{APRIL_10} queue list --sort id --desc --per-page 5 --page 1") == planned.json(f"{APRIL_10} queue --sort id --desc")[:5]
+
+
+# --- nothing a person made is dropped by a machine (issue 13, point 3) -----------------------
+
+def _by_id(space) -> dict[int, dict]:
+    return {p["id"]: p for p in space.json(f"{APRIL_10} queue --all")}
+
+
+def test_a_replan_keeps_every_post_a_person_imported_edited_approved_or_moved(planned):
+    ids = sorted(_by_id(planned))
+    planned.run(f"{APRIL_10} queue approve {ids[0]}")
+    planned.run(f"{APRIL_10} queue edit {ids[1]} --text 'Written by a person. #Bilash'")
+    planned.run(f"{APRIL_10} queue move {ids[2]} +1h")
+    imported = max(ids) + 1
+    planned.run(f"{APRIL_10} import {write_csv(planned, GOOD[:1])}")
+    out = planned.run(f"{APRIL_10} case edit 1 --target-handle 1:mastodon=@prokuror@mastodon.example").output
+    assert "withdrawn" in out
+    after = _by_id(planned)
+    for post_id in (ids[0], ids[1], ids[2], imported):
+        assert after[post_id]["status"] in ("draft", "scheduled"), (post_id, after[post_id])
+    assert after[ids[3]]["status"] == "cancelled" and after[ids[3]]["error"] == "replanned"  # the planner's own, untouched
+
+
+def test_a_persons_post_past_a_new_deadline_waits_for_review_with_the_reason(planned):
+    imported = max(_by_id(planned)) + 1
+    planned.run(f"{APRIL_10} import {write_csv(planned, GOOD)}")  # its last row goes out on 20 May
+    planned.run(f"{APRIL_10} queue approve {imported + 2}")
+    out = planned.run(f"{APRIL_10} case edit 1 --set deadline=2019-05-10").output
+    post = _by_id(planned)[imported + 2]
+    assert post["status"] == "draft" and not post["approved"]
+    assert post["needs_review"] == "after the new deadline (2019-05-10): move it earlier or reject it"
+    assert f"waits for review: post {imported + 2}: after the new deadline (2019-05-10)" in out
+    assert "advocate review" in out
+    shown = planned.run(f"{APRIL_10} review --case 1", input="q\n").output  # review shows it, with the reason
+    assert "AFTER the deadline" not in shown.split("── post")[1]  # soonest first: the first post is not this one
+    events = planned.json(f"{APRIL_10} queue show {imported + 2}")["events"]
+    assert any(e["kind"] == "flagged" for e in events)
+
+
+def test_a_persons_post_mentioning_a_removed_target_waits_for_review(planned):
+    imported = max(_by_id(planned)) + 1
+    planned.run(f"{APRIL_10} import {write_csv(planned, GOOD)}")  # row 3 mentions @GenProkRK, target 1's X handle
+    out = planned.run(f"{APRIL_10} case edit 1 --target 1 --set handle=").output
+    post = _by_id(planned)[imported + 1]
+    assert post["status"] == "draft"
+    assert post["needs_review"] == "mentions @GenProkRK, no longer a target of case 1: edit or reject it"
+    assert f"waits for review: post {imported + 1}: mentions @GenProkRK" in out
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("1:mastodon=GenProsAZ", "'GenProsAZ' is not a Mastodon address like @prokuror@mastodon.social"),
+    ("1:mastodon=@a@b", "is not a Mastodon address"),
+    ("1:bluesky=@prokuror", "'@prokuror' is not a Bluesky handle like @prokuror.bsky.social"),
+    ("1:x=@this_is_far_too_long_for_x", "is not an X handle"),
+])
+def test_handles_are_checked_per_network_before_they_are_stored(planned, spec, says):
+    before = planned.json(f"{APRIL_10} case show 1")["targets"]
+    line = refused(planned, f"case edit 1 --target-handle {spec}")
+    assert says in line and "nothing was changed" in line
+    assert planned.json(f"{APRIL_10} case show 1")["targets"] == before
+
+
+def test_good_handles_are_stored_in_their_networks_form(planned):
+    planned.run(f"{APRIL_10} case edit 1 --target-handle 1:mastodon=Prokuror@Mastodon.Social --target-handle 1:bluesky=prokuror.bsky.social")
+    handles = planned.json(f"{APRIL_10} case show 1")["targets"][0]["handles"]
+    assert handles == {"mastodon": "@Prokuror@mastodon.social", "bluesky": "@prokuror.bsky.social"}
+
+
+def test_a_move_is_logged_from_what_to_what(planned):
+    post = min(_by_id(planned).values(), key=lambda p: p["id"])
+    planned.run(f"{APRIL_10} queue move {post['id']} 2019-04-20T10:00+05:00")
+    events = planned.json(f"{APRIL_10} queue show {post['id']}")["events"]
+    old = post["scheduled_at"][:16].replace("T", " ")
+    assert events[-1]["message"] == f"post {post['id']} moved from {old} UTC to 2019-04-20 05:00 UTC"

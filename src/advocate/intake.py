@@ -47,3 +47,4 @@ def _replan(db, config: Config, now: dt.datetime, outcome: IngestOutcome) -> Non
         db.execute("RELEASE replan")
     if result is not None:
         outcome.notes.append(f"plan updated: {sum(result.added.values())} posts added, {result.withdrawn} withdrawn")
+        outcome.notes += [f"waits for review: {line}; 'advocate review' shows it" for line in result.flagged]

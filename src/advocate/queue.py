@@ -68,17 +68,38 @@ def add_planned(db, posts: Iterable[NewPost], now: dt.datetime, review: bool) ->
     return len(rows)
 
 
+# A post a person made or touched: imported, edited, moved (edited too) or approved.
+# A machine's re-plan never cancels one; when it no longer fits, it is flagged for review.
+BY_HAND = "(approved = 1 OR edited = 1 OR coalesce(template, '') LIKE 'import/%')"
+
+
 def withdraw_untouched(db, case_id: int, now: dt.datetime) -> int:
-    """Cancel future posts nobody approved or edited, so the planner can redo them."""
+    """Cancel future posts the planner made and nobody touched, so the planner can redo them."""
     with write(db):
-        return _cancel_where(db, now, "case_id = ? AND approved = 0 AND edited = 0 AND scheduled_at > ?",
+        return _cancel_where(db, now, f"case_id = ? AND NOT {BY_HAND} AND scheduled_at > ?",
                              [case_id, to_db(now)], "replanned")
 
 
 def cancel_after_deadline(db, case_id: int, deadline_at: str, now: dt.datetime) -> int:
     """A deadline brought forward: pending posts past it can no longer go out."""
     with write(db):
-        return _cancel_where(db, now, "case_id = ? AND scheduled_at >= ?", [case_id, deadline_at], "after the deadline")
+        return _cancel_where(db, now, f"case_id = ? AND scheduled_at >= ? AND NOT {BY_HAND}", [case_id, deadline_at], "after the deadline")
+
+
+def by_hand_pending(db, case_id: int) -> list[dict]:
+    """The pending posts of a case that a person made or touched."""
+    return list(db.query(f"SELECT * FROM posts WHERE case_id = ? AND status IN ('draft', 'scheduled') AND {BY_HAND} "
+                         "ORDER BY scheduled_at, id", [case_id]))
+
+
+def flag_for_review(db, now: dt.datetime, post_id: int, reason: str) -> bool:
+    """A person's post that no longer fits its case: back to draft, with the reason, for `advocate review`."""
+    with write(db):
+        row = db.execute("UPDATE posts SET status = 'draft', approved = 0, needs_review_reason = ?, updated_at = ? "
+                         "WHERE id = ? AND status IN ('draft', 'scheduled') RETURNING case_id", [reason, to_db(now), post_id]).fetchone()
+        if row:
+            log_event(db, now, "flagged", f"post {post_id} waits for review: {reason}", post_id=post_id, case_id=row[0])
+    return row is not None
 
 
 def _cancel_where(db, now: dt.datetime, where: str, args: list, reason: str) -> int:
@@ -115,7 +136,7 @@ def _transition(db, ids, now, allowed: tuple[str, ...], sets: str, args: list, e
         for post_id in ids:
             post = get_post(db, post_id)
             if post["status"] not in allowed:
-                raise InvalidChange(f"post {post_id} is {post['status']}; only {'/'.join(allowed)} posts can be {verb}")
+                raise InvalidChange(f"post {post_id} is {post['status']}; only {'/'.join(allowed)} posts can be {verb.split(' from ')[0]}")
             db.execute(f"UPDATE posts SET {sets}, updated_at = ? WHERE id = ?", [*args, to_db(now), post_id])
             log_event(db, now, event, f"post {post_id} {verb}", post_id=post_id, case_id=post["case_id"])
             changed.append(post_id)
@@ -168,10 +189,21 @@ def move(db, now, post_id: int, when: dt.datetime) -> None:
         post = get_post(db, post_id)
         case = _case_of(db, post)
         if when <= now:
-            raise InvalidChange(f"post {post_id}: {when.isoformat()} is in the past; choose a later time")
+            raise InvalidChange(f"post {post_id}: {_zoned(when)} is in the past; choose a later time")
         if case["deadline_at"] and to_db(when) >= case["deadline_at"]:
-            raise InvalidChange(f"post {post_id}: {when.isoformat()} is after case {case['id']}'s deadline ({case['deadline']})")
-        _transition(db, [post_id], now, m.PENDING, "scheduled_at = ?, edited = 1", [to_db(when)], "moved", "moved")
+            raise InvalidChange(f"post {post_id}: {_zoned(when)} is after case {case['id']}'s deadline ({case['deadline']}); choose an earlier time")
+        moved = f"moved from {_minute(post['scheduled_at'])} to {_minute(to_db(when))}"
+        _transition(db, [post_id], now, m.PENDING, "scheduled_at = ?, edited = 1", [to_db(when)], "moved", moved)
+
+
+def _zoned(when: dt.datetime) -> str:
+    """'2019-04-12 10:00 Asia/Almaty': to the minute, in the zone it was given in, named."""
+    return f"{when:%Y-%m-%d %H:%M} {getattr(when.tzinfo, 'key', None) or when.strftime('UTC%z')}"
+
+
+def _minute(stored: str) -> str:
+    """'2019-04-18 09:04 UTC': a stored instant, to the minute, for the events log."""
+    return stored[:16].replace("T", " ") + " UTC"
 
 
 def post_now(db, now, post_id: int) -> None:

@@ -7,6 +7,7 @@ Running it again only fills gaps, so it adds nothing to a complete plan;
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -37,6 +38,7 @@ class ScheduleResult:
     already_planned: list[int] = field(default_factory=list)
     skipped: dict = field(default_factory=dict)           # case_id -> why it is incomplete, and the command that completes it
     assumed: list[str] = field(default_factory=list)      # deadlines assumed from [posting] default_campaign_days
+    flagged: list[str] = field(default_factory=list)      # "post 12: why": a person's posts that no longer fit, back in review
 
 
 def language_codes(names: list[str], available: set[str]) -> list[str]:
@@ -44,7 +46,8 @@ def language_codes(names: list[str], available: set[str]) -> list[str]:
     return [c for c in dict.fromkeys(codes) if c in available]
 
 
-def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: bool = False, case_ids: list[int] | None = None) -> ScheduleResult:
+def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: bool = False, case_ids: list[int] | None = None,
+             targets_changed: bool = False) -> ScheduleResult:
     from .messages.guard import GuardSettings
     from .messages.templates import template_from_suggestion
 
@@ -64,6 +67,7 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
             if replan:
                 result.withdrawn += withdraw_untouched(db, case["id"], now)
             cancel_after_deadline(db, case["id"], case["deadline_at"], now)
+            result.flagged += flag_unfit(db, case, now, check_mentions=targets_changed)
         kept, used, mentioned = _existing(db, config)
         infos = {c["id"]: _compose_case(db, c, config, available, template_from_suggestion) for c in rows}
         plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"]), **case_store.plan_settings(c)) for c in rows if c["deadline_at"]]
@@ -101,7 +105,43 @@ def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -
     touched = {"deadline", "targets", "status", *case_store.PLAN_FIELDS} & set(changes)
     if case["status"] != m.OPEN or not touched or not _has_plan(db, case_id):
         return None
-    return schedule(db, config, now, load_templates(config.messages), replan=True, case_ids=[case_id])
+    return schedule(db, config, now, load_templates(config.messages), replan=True, case_ids=[case_id],
+                    targets_changed="targets" in changes)
+
+
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]+(?:@[A-Za-z0-9.-]*[A-Za-z0-9])?)")
+
+
+def flag_unfit(db, case: dict, now: dt.datetime, *, check_mentions: bool) -> list[str]:
+    """A person's posts (imported, edited, moved, approved) are never withdrawn by a re-plan;
+    those that no longer fit (past a new deadline, mentioning someone no longer a target)
+    go back to review with the reason. Returns 'post N: reason' lines."""
+    from .queue import by_hand_pending, flag_for_review
+
+    known = _known_handles(db, case) if check_mentions else set()
+    flagged = []
+    for post in by_hand_pending(db, case["id"]):
+        reason = None
+        if case["deadline_at"] and post["scheduled_at"] >= case["deadline_at"]:
+            reason = f"after the new deadline ({case['deadline']}): move it earlier or reject it"
+        elif check_mentions:
+            gone = [h for h in MENTION.findall(post["text"]) if h.lower() not in known and h.split("@")[0].lower() not in known]
+            if gone:
+                reason = f"mentions {', '.join('@' + h for h in gone)}, no longer a target of case {case['id']}: edit or reject it"
+        if reason and reason != post["needs_review_reason"] and flag_for_review(db, now, post["id"], reason):
+            flagged.append(f"post {post['id']}: {reason}")
+    return flagged
+
+
+def _known_handles(db, case: dict) -> set[str]:
+    """Every handle the case's targets have on any network, lower-case, without '@'."""
+    from .db import loads
+
+    handles = set()
+    for target in case_store.targets_of(db, case["id"]):
+        handles.add(target.get("handle") or "")
+        handles.update(loads(target.get("handles"), {}).values())
+    return {h.strip().lstrip("@").lower() for h in handles if h} | {h.strip().lstrip("@").split("@")[0].lower() for h in handles if h}
 
 
 def _has_plan(db, case_id: int) -> bool:

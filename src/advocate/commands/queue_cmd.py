@@ -44,7 +44,9 @@ def schedule(app, replan, case_ids):
     for case_id, count in sorted(result.unfilled.items()):
         click.secho(f"case {case_id}: {count} slots left empty: no fresh text fits; add templates to messages/", fg="yellow")
     for line in result.refused[:10]:
-        click.secho(f"refused: {line}", fg="yellow")
+        warn(f"refused: {line}")
+    for line in result.flagged:
+        warn(f"waits for review: {line}; 'advocate review' shows it")
     if result.already_planned:
         planned = ", ".join(map(str, result.already_planned))
         click.echo(f"cases {planned} already have their plan; 'advocate schedule --replan' plans them again, keeping approved and edited posts")
