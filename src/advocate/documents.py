@@ -163,7 +163,7 @@ def _create(db, now, parsed: ParsedDocument, overrides: dict, fallback_zone: str
         outcome.notes.append(f"the deadline {case['deadline']} has passed: case {case_id} is stored closed and will not campaign; "
                              f"to campaign anyway, advocate case edit {case_id} --set deadline=YYYY-MM-DD")
     elif reason := cases.incomplete_reason(case):
-        outcome.notes.append(f"{reason}; until then 'advocate schedule' skips it")
+        outcome.notes.append(f"{reason}; until then 'advocate schedule' skips it (unless [posting] default_campaign_days is set)")
     return case_id
 
 

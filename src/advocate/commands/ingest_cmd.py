@@ -75,7 +75,7 @@ def _report(outcome, case) -> None:
             warn(f"  warning: {warning}")
     for note in outcome.notes:
         click.echo(f"  {note}")
-    if outcome.action == "created" and case and not case["missing"]:
+    if outcome.action == "created" and case and not case["missing"] and case["status"] == "open":
         click.echo(f"  correct a field with: advocate case edit {outcome.case_id} --set deadline=YYYY-MM-DD")
 
 
