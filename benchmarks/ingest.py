@@ -163,6 +163,17 @@ def fresh_workspace(parent: Path) -> Path:
     return workspace
 
 
+def print_in_process(paths: list[Path]) -> None:
+    """read_document + parse_ua inside this process, once warm: the parser's own cost."""
+    for path in paths:
+        parse_ua(read_document(path).text)
+    start = time.perf_counter()
+    for path in paths:
+        parse_ua(read_document(path).text)
+    per_document = (time.perf_counter() - start) / len(paths)
+    print(f"  in-process, warm: {1000 * per_document:.0f} ms per document (read + parse, no CLI start-up, no database)")
+
+
 def print_speed(paths: list[Path]) -> None:
     scratch = Path(tempfile.mkdtemp(prefix=".bench-ingest-", dir=ROOT))
     try:
@@ -184,6 +195,7 @@ def print_speed(paths: list[Path]) -> None:
         for suffix, times in sorted(by_format.items()):
             print(f"  {suffix:<6} median {statistics.median(times):5.2f} s over {len(times)}")
         failed = {n: r for n, r in runs.items() if r[0] != 0}
+        print_in_process(paths)
         print(f"  refused by the CLI (non-zero exit): {len(failed)}  (goal: 0){mark(not failed)}")
         for name, (code, _, _, error) in failed.items():
             print(f"    {name}: exit {code}: {error}")
