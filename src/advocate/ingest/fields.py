@@ -152,7 +152,10 @@ def _banner_headline(line: str) -> str | None:
     """'Urgent Action Update: Student activist sentenced' -> the part after the colon."""
     match = _BANNER.match(line) or _banner().match(line)
     if match and len(match.group(1).split()) >= 3:
-        return match.group(1).strip()
+        value = match.group(1).strip()
+        if value[:1].isdigit() or _UA_NUMBER.match(value) or _is_meta(value):
+            return None  # 'URGENT ACTION UA: 201/13 Index: ...' is metadata
+        return value
     return None
 
 

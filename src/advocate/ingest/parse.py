@@ -7,7 +7,7 @@ is missing or odd.
 
 from __future__ import annotations
 
-from advocate.ingest import dates, fields, kinds, labels, names, numbers, places, social, subject
+from advocate.ingest import dates, fields, kinds, names, numbers, places, social, subject
 from advocate.ingest.clean import clean_lines
 from advocate.ingest.found import Found
 from advocate.ingest.language import detect_language
@@ -84,32 +84,53 @@ def _read_people(doc: ParsedDocument, lines: list[str]) -> None:
 
 
 def _read_subject(doc: ParsedDocument, lines: list[str]) -> None:
-    """Who posts name: the group a headline names ('TWELVE PROTESTERS
-    DETAINED'), else the person, else a group or organisation in the body."""
+    """Who posts name. A group the headline or the story's first words name
+    ('TWELVE PROTESTERS DETAINED', 'Five members of ...'); an organisation
+    when the headline is about one and no person is labelled; else the
+    person; else whatever group or organisation the text names."""
     title = doc.sources.get("title")
     headline = Found(doc.title, title.line - 1, title.confidence) if title else None
-    group = subject.find_group(lines, headline)
-    in_headline = group is not None and headline is not None and group.index == headline.index
-    organisation = None if doc.person or group else subject.find_organisation(lines)
     person = doc.sources.get("person")
-    if doc.person and subject.looks_like_organisation(doc.person):
+    labelled = person is not None and person.confidence >= 1.0
+    group = subject.find_group(lines, headline)
+    leading = group is not None and ((headline is not None and group.index == headline.index)
+                                     or subject.leads_with_group(lines, group))
+    organisation = None if labelled else subject.find_organisation(lines)
+    if organisation and not subject.headline_names_organisation(headline, lines) and doc.person:
+        organisation = None
+    if doc.person and person and subject.looks_like_organisation(doc.person):
         _set_subject(doc, lines, "organisation", Found(doc.person, person.line - 1, person.confidence))
-    elif in_headline and len(doc.persons) >= 2 and group:
-        # 'TWO LAWYERS HELD' naming Karim Mansour and Yara Nabil: posts name them.
-        named = subject.join_names(doc.persons, labels.word("and_word", doc.language, "and"))
-        _set_subject(doc, lines, "group", Found(named, group.index, group.confidence))
-    elif in_headline or (group and not doc.person):
+    elif group and (leading or not doc.person):
         _set_subject(doc, lines, "group", group)
-    elif doc.person and person:
-        _set_subject(doc, lines, "person", Found(doc.person, person.line - 1, person.confidence))
     elif organisation:
         _set_subject(doc, lines, "organisation", organisation)
+        _drop_person_inside(doc, organisation.value)
+        if person is not None and person.confidence < 0.7:
+            _drop_person(doc)  # a name guessed from the text, when the case is about an organisation
+    elif doc.person and person:
+        _set_subject(doc, lines, "person", Found(doc.person, person.line - 1, person.confidence))
     if doc.subject_kind == "group":
         source = doc.sources["subject_name"]
         role = subject.role_in(doc.subject_name or "")
         _record(doc, lines, "role", Found(role, source.line - 1, 0.7) if role else None)
     if doc.subject_kind != "organisation" and doc.role is None:
         _record(doc, lines, "role", subject.find_role(lines, doc.person, headline))
+
+
+def _drop_person_inside(doc: ParsedDocument, organisation: str) -> None:
+    """A 'person' read from the organisation's own name ('Tzuul Taq'a') is none."""
+    folded = organisation.casefold()
+    doc.persons = [p for p in doc.persons if p.casefold() not in folded]
+    if doc.person and doc.person.casefold() in folded:
+        doc.person = doc.persons[0] if doc.persons else None
+        if doc.person is None:
+            _drop_person(doc)
+
+
+def _drop_person(doc: ParsedDocument) -> None:
+    doc.person, doc.persons, doc.pronouns = None, [], None
+    for name in ("person", "persons", "pronouns"):
+        doc.sources.pop(name, None)
 
 
 def _set_subject(doc: ParsedDocument, lines: list[str], kind: str, found: Found) -> None:

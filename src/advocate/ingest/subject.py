@@ -22,8 +22,8 @@ _NEAR = 60  # characters either side of a name where its role is printed
 _NUMBER = r"\d{1,4}"
 # A run of capitalised words (with small particles) naming an organisation.
 _ORG_NAME = regex.compile(
-    r"[«“\"]?(\p{Lu}[\p{L}\p{M}'’&.\-]*(?:\s+(?:(?:of|for|de|del|des|du|la|le|des|für|der|do|da|per|di|и)\s+)?"
-    r"\p{Lu}[\p{L}\p{M}'’&.\-]*){0,6})[»”\"]?")
+    r"\s*[«“\"„]?(\p{Lu}[\p{L}\p{M}'’&.\-]*(?:\s+(?:(?:of|for|de|del|des|du|la|le|für|der|do|da|per|di|dei|и)\s+)?"
+    r"[«“\"„]?\p{Lu}[\p{L}\p{M}'’&.\-]*[»”\"]?){0,6})[»”\"]?")
 
 
 @functools.cache
@@ -37,8 +37,24 @@ def _roles() -> tuple[regex.Pattern, dict[str, str]]:
 @functools.cache
 def _group() -> re.Pattern:
     count = rf"(?:{labels.alternation('number_words')}|{_NUMBER})"
-    return re.compile(rf"(?<!\w){count}(?:\s+[^\W\d_]+){{0,2}}?\s+{labels.alternation('group_nouns')}(?!\w)",
+    nouns = "(?:" + "|".join(labels.phrase_regex(p) for p in sorted(
+        set(labels.phrases("group_nouns")) | set(labels.phrases("group_generic")), key=len, reverse=True)) + ")"
+    return re.compile(rf"(?<!\w){count}(?:\s+{count})?(?:\s+[^\W\d_][\w'’-]*){{0,2}}?\s+{nouns}(?!\w)",
                       re.IGNORECASE)
+
+
+@functools.cache
+def _complement() -> re.Pattern:
+    """'of the Garifuna community', 'de trabalhadores rurais sem terra': up to the
+    next preposition, comma or full stop, at most eight words."""
+    prepositions = labels.alternation("group_prepositions")
+    return re.compile(rf"\s+{prepositions}(?:\s+|(?<=['’]))((?:(?!{prepositions}\s)[^\s,.;:()]+\s*){{1,8}})",
+                      re.IGNORECASE)
+
+
+@functools.cache
+def _generic() -> frozenset[str]:
+    return frozenset(p.lower() for p in labels.phrases("group_generic"))
 
 
 @functools.cache
@@ -87,13 +103,6 @@ def _next_to(pattern: regex.Pattern, line: str, start: int, end: int) -> str | N
     return None
 
 
-def join_names(names: list[str], and_word: str) -> str:
-    """['A', 'B', 'C'] -> 'A, B and C'."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {and_word} " + names[-1]
-
-
 def role_in(text: str) -> str | None:
     """The role a group's words name: 'twelve students' -> 'student'."""
     pattern, table = _roles()
@@ -126,8 +135,22 @@ def find_group(lines: list[str], headline: Found | None) -> Found | None:
         line = lines[i] if i < len(lines) else ""
         match = _group().search(line[:2000])
         if match:
-            return Found(_as_worded(match.group(0), line, match.start()), i, 0.8 if i == order[0] else 0.6)
+            text = match.group(0)
+            if text.split()[-1].lower() in _generic():
+                extra = _complement().match(line, match.end())
+                if extra:
+                    text = line[match.start():extra.end()].rstrip()
+            return Found(_as_worded(text, line, match.start()), i, 0.8 if i == order[0] else 0.6)
     return None
+
+
+def leads_with_group(lines: list[str], group: Found) -> bool:
+    """The first paragraph of the story opens with the group ('Five members of ...')."""
+    first = next((i for i, line in enumerate(lines) if len(line.split()) >= 12), None)
+    if first != group.index:
+        return False
+    at = lines[first].lower().find(group.value.lower())
+    return 0 <= at <= 25
 
 
 def _as_worded(text: str, line: str, start: int) -> str:
@@ -141,15 +164,49 @@ def _as_worded(text: str, line: str, start: int) -> str:
 
 
 def find_organisation(lines: list[str]) -> Found | None:
-    """'the NGO Atajurt Eriktileri', 'la organización Centro Prodh': the name after the noun."""
+    """'die Menschenrechtsorganisation Rechtshilfezentrum "Prawo"', 'the Coast
+    Centre for Rights Education (CCRE), a human rights organisation',
+    'l'associazione per i diritti umani "Centro Dialogo"': the organisation's name."""
     for i, line in enumerate(lines[:_BODY_LINES]):
         if is_heading(line):
             continue
-        for noun in _organisation().finditer(line[:2000]):
-            name = _ORG_NAME.match(line, noun.end())
-            if name and name.group(1) and len(name.group(1)) >= 3:
-                return Found(name.group(1).strip(" .,"), i, 0.6)
+        text = line[:2000]
+        for noun in _organisation().finditer(text):
+            name = _ORG_NAME.match(text, noun.end()) or _QUOTED.match(text, noun.end())
+            if name and len(name.group(1)) >= 3 and not _is_article(name.group(1)):
+                return Found(name.group(1).strip(" .,"), i, 0.7)
+        for run in _ORG_NAME.finditer(text):
+            if len(run.group(1).split()) >= 2 and _apposition().match(text, run.end()):
+                return Found(run.group(1).strip(" .,"), i, 0.7)
     return None
+
+
+# A quoted name after a few lower-case words: 'per i diritti umani "Centro Dialogo"'.
+_QUOTED = regex.compile(r"(?:\s+\p{Ll}+){0,5}\s+[«“\"„]([^«»“”\"„]{3,80})[»”\"]")
+
+
+def _is_article(text: str) -> bool:
+    return text.split()[0].lower() in {"the", "el", "la", "le", "les", "los", "las", "der", "die", "das", "il", "lo", "o", "a"}
+
+
+@functools.cache
+def _apposition() -> regex.Pattern:
+    """', a human rights organisation' / ', una emisora' right after a name."""
+    nouns = labels.alternation("organisation_nouns")
+    return regex.compile(rf"\s*(?:\([^()]{{1,15}}\))?\s*,\s*(?:a|an|una|un|une|ein|eine|um|uma|одна)\s+"
+                         rf"(?:[\w'’-]+\s+){{0,3}}?{nouns}(?!\w)", regex.IGNORECASE)
+
+
+def headline_names_organisation(headline: Found | None, lines: list[str]) -> bool:
+    """'RIGHTS GROUP ORDERED TO SHUT DOWN', 'ONG PER I DIRITTI UMANI SCIOLTA'."""
+    if headline is None or headline.index >= len(lines):
+        return False
+    return bool(_organisation_word().search(lines[headline.index]))
+
+
+@functools.cache
+def _organisation_word() -> regex.Pattern:
+    return regex.compile(rf"(?<!\w){labels.alternation('organisation_nouns')}(?!\w)", regex.IGNORECASE)
 
 
 def looks_like_organisation(name: str) -> bool:
