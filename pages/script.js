@@ -1,5 +1,6 @@
 // The pages' only script, put inline. Without it every text is listed; with it each visitor gets one text
-// per network (picked at random, or #variant=N), a button for another, and Mastodon links to their server.
+// per network (picked at random, or #variant=N), a button for another, and Mastodon links to their server
+// (named in the form, remembered on this device, or given as #mastodon=SERVER).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -49,6 +50,8 @@
   }
   var saved = "";
   try { saved = server(window.localStorage.getItem("advocate.mastodon")); } catch (e) { saved = ""; }
+  var given = /(?:^|[#&])mastodon=([^&]+)/.exec(location.hash);  // a link may name the server: #mastodon=example.social
+  if (given) { saved = server(decodeURIComponent(given[1])) || saved; }
   form.hidden = false;
   input.value = saved;
   apply(saved);

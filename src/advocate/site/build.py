@@ -24,6 +24,7 @@ from .. import models as m
 from ..errors import AdvocateError
 from ..messages import formats
 from . import data, letters, variants
+from ..messages.guard import GuardSettings
 from .pages import PageKit, load_kit
 
 SITE_VERSION = "1"  # bump when the code changes what pages say: every page is rebuilt
@@ -54,15 +55,13 @@ class Settings:
     org: str
     base_url: str | None
     section_languages: tuple
-    guard: object
+    guard: GuardSettings
     check: bool = True  # run the accessibility basics on every page written
 
 
 def build_site(db, config, folder: Path, now: dt.datetime, *, base_url: str | None = None,
                check: bool = True) -> BuildResult:
     """Build (or bring up to date) the site in `folder` from the database."""
-    from ..messages.guard import GuardSettings
-
     started = time.perf_counter()
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -108,11 +107,8 @@ def supporter_templates(messages: Path, notes: list) -> list:
 
 def pages_folder(config) -> Path:
     """The coordinator's pages/ (next to config.toml), else the defaults shipped with advocate."""
-    site = getattr(config, "site", None)
-    folder = Path(site.pages) if site is not None and getattr(site, "pages", "") else None
-    if folder is None and config.path is not None:
-        folder = Path(config.path).parent / "pages"
-    if folder is not None and folder.is_dir():
+    folder = Path(config.site.pages)
+    if folder.is_dir():
         return folder
     from ..defaults import default_file
 

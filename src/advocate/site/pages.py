@@ -14,6 +14,7 @@ import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import TemplateError
 
@@ -24,7 +25,7 @@ REQUIRED_STRINGS = ("language_name", "site_title", "closed_heading", "no_further
 @dataclass(frozen=True)
 class PageKit:
     folder: Path
-    env: object
+    env: Any  # a jinja2 SandboxedEnvironment (imported when pages are loaded)
     css: str
     script: str
     csp: str
