@@ -19,12 +19,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from schedule import case_fields  # noqa: E402
-
 from advocate import cases  # noqa: E402
 from advocate.db import open_db, write  # noqa: E402
+from schedule import case_fields  # noqa: E402
 
-NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 def advocate(config: Path, *args: str) -> float:

@@ -82,6 +82,8 @@ def test_pages_follow_the_case_languages_with_a_switch(seeded):
     assert '<html lang="ru">' in default  # the case's preferred languages: Kazakh (no templates), Russian, English
     assert 'href="index.en.html" lang="en"' in default and "Действуйте до 21 мая 2019" in default
     assert all(re.search("[а-я]", t) for t in _intents(default, "x.com"))
+    bluesky = _intents(default, "bsky.app")  # no handle there: Russian texts name no one rather than an English title
+    assert len(bluesky) >= 3 and not [t for t in bluesky if "Prosecutor" in t or "@" in t]
     seeded.set_config("[posting]", '[site]\nbase_url = ""\n\n[posting]')
     seeded.set_config("languages = []", 'languages = ["en"]')
     _build(seeded)
