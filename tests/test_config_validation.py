@@ -57,6 +57,9 @@ BAD: dict[str, list[str]] = {
     "ingest.max_pages": ["0", "-1"],
     "ingest.max_line_chars": ["0", "-1"],
     "ingest.max_depth": ["0", "-1"],
+    "site.folder": ["3", '"si\\u0007te"'],
+    "site.base_url": ['"act.example.org"', '"https://act example.org"', "3"],
+    "site.pages": ['""', '"   "'],
 }
 
 # Good values each key must still accept.
