@@ -66,9 +66,11 @@ def test_unknown_network():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-_PLAIN = st.characters(min_codepoint=0, max_codepoint=0x10FF, exclude_characters="\r\u00a9\u00ae")
+_PLAIN = st.one_of(st.characters(min_codepoint=0, max_codepoint=0x10FF, exclude_characters="\r\u00a9\u00ae"),
+                   st.characters(min_codepoint=0x2000, max_codepoint=0x2037))  # X's other weight-1 ranges, and their gaps
 _SENTENCES = st.lists(st.sampled_from(["Free", "him", "now", "x.com", "a.b", ".", ". ", "...", "#Bilash", "@GenProkRK", " ", "\n",
-                                        "свободу", "2019", "©", "😀", "中文", "https://amnesty.org/x", "e.g."]), max_size=60).map("".join)
+                                        "свободу", "2019", "©", "😀", "中文", "https://amnesty.org/x", "e.g.",
+                                        "—", "«", "»", "“", "”", "′", "\u200d", "http://a.co/x?y=1", "amnesty.org/en"]), max_size=60).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -94,6 +96,19 @@ def test_ordinary_sentences_take_the_fast_path():
     assert not _plain_for_x("Free him 😀.")
 
 
+def test_dashes_quotes_and_links_are_measured_without_parse_tweet(monkeypatch):
+    # parse_tweet costs ~1.5 ms: a plan of thousands of Russian posts with links must not call it.
+    import twitter_text
+
+    from advocate.messages import length
+
+    expected = twitter_text.parse_tweet("Он — узник совести. «Свободу!» https://www.amnesty.org/en/documents/eur57/1/2019/en/").weightedLength
+    monkeypatch.setattr(twitter_text, "parse_tweet", lambda text: pytest.fail("parse_tweet was called"))
+    length.measure.cache_clear()
+    got = length.measure("Он — узник совести. «Свободу!» https://www.amnesty.org/en/documents/eur57/1/2019/en/", "x")
+    assert got.length == expected == len("Он — узник совести. «Свободу!» ") + 23
+
+
 @pytest.mark.parametrize("text", ["© 2019", "Free him.", "1\ufe0f\u20e3 day", "line\r\nbreak", "свободу Билашу", "see x.com/a."])
 def test_x_texts_outside_the_fast_path_still_measure_right(text):
     from twitter_text import parse_tweet
@@ -101,3 +116,13 @@ def test_x_texts_outside_the_fast_path_still_measure_right(text):
     from advocate.messages.length import measure
 
     assert measure(text, "x").length == parse_tweet(text).weightedLength
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.text(st.sampled_from("aé\u0301\r\n\u200d😀🇺🇸👍🏽각\u1100\u1161ि क्\u094d—«"), max_size=30)))
+def test_grapheme_count_takes_its_shortcut_only_when_exact(text):
+    import regex
+
+    from advocate.messages.length import graphemes
+
+    assert graphemes(text) == len(regex.findall(r"\X", text))

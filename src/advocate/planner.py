@@ -14,14 +14,18 @@ Rules:
 - posts of one account keep `min_spacing_minutes` apart; a small jitter,
   seeded by case, account and day, keeps them off the minute and makes
   re-planning give the same times;
-- existing posts count: planning again only fills gaps.
+- existing posts count: planning again only fills gaps;
+- a case may name its accounts (none: every account); two accounts' posts
+  for one case keep `case_spacing` apart, so followers of both do not see
+  the same campaign twice in a row.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -34,6 +38,7 @@ class PlanCase:
     deadline_at: dt.datetime  # first instant after the deadline
     strategy: str | None = None  # this case's own, over the settings'
     posts_per_day: int | None = None
+    accounts: tuple[str, ...] | None = None  # the accounts this case runs on (none: all)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class PlanSettings:
     min_spacing: dt.timedelta
     jitter: dt.timedelta
     daily_cap: int
+    case_spacing: dt.timedelta = dt.timedelta(0)  # between two accounts' posts for one case
 
 
 @dataclass(frozen=True)
@@ -72,10 +78,22 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
     first = now.astimezone(zone).date()
     last = max(c.deadline_at for c in cases).astimezone(zone).date()
     kept_by = _index_kept(kept, zone)
+    by_case = defaultdict(list)  # case_id -> [(account, at)]: other accounts keep case_spacing from these
+    for post in kept:
+        by_case[post.case_id].append((post.account, post.at))
+    ordered = sorted(cases, key=lambda c: (c.deadline_at, c.id))
     day = first
     while day <= last:
+        start, end = _window(day, settings, zone)
+        start = max(start, now + dt.timedelta(minutes=1))
+        active = [c for c in ordered if c.deadline_at > start] if start < end else []
+        wanted = {c.id: _wanted(c, day, settings, zone, first) for c in active}
         for account in accounts:
-            slots += _plan_day(day, account, cases, settings, now, kept_by, zone, first)
+            mine = [c for c in active if c.accounts is None or account in c.accounts]
+            day_slots = _plan_day(day, account, mine, wanted, settings, (start, end), kept_by[(account, day)], by_case)
+            for slot in day_slots:
+                by_case[slot.case_id].append((account, slot.at))
+            slots += day_slots
         day += dt.timedelta(days=1)
     return slots
 
@@ -87,20 +105,32 @@ def _index_kept(kept: list[Kept], zone) -> dict:
     return index
 
 
-def _plan_day(day, account, cases, settings, now, kept_by, zone, first) -> list[Slot]:
-    start, end = _window(day, settings, zone)
-    start = max(start, now + dt.timedelta(minutes=1))
-    kept_today = kept_by[(account, day)]
-    active = sorted((c for c in cases if c.deadline_at > start and start < end), key=lambda c: (c.deadline_at, c.id))
-    wants = {c.id: _wanted(c, day, settings, zone, first) - sum(k.case_id == c.id for k in kept_today) for c in active}
+def _plan_day(day, account, active, wanted, settings, window, kept_today, by_case) -> list[Slot]:
+    start, end = window
+    already = Counter(k.case_id for k in kept_today)
+    wants = {c.id: wanted[c.id] - already[c.id] for c in active}
     budget = settings.daily_cap - len(kept_today)
     order = _round_robin(active, wants, budget)
     times = _times(day, account, start, end, len(order), settings, [k.at for k in kept_today])
     slots = []
-    for case, at in zip(order, times):
+    for case, at in _pair(order, times, account, settings.case_spacing, by_case):
         if at < case.deadline_at:
             slots.append(Slot(case.id, account, at))
     return slots
+
+
+def _pair(order: list[PlanCase], times: list[dt.datetime], account: str, spacing: dt.timedelta, by_case) -> list:
+    """Cases in round-robin order onto times in order; a case whose post on another
+    account is within `spacing` of a time waits for a later time (or for another day)."""
+    if not spacing:
+        return list(zip(order, times))
+    pairs, waiting = [], list(order)
+    for at in times:
+        for i, case in enumerate(waiting):
+            if all(other == account or abs(at - when) >= spacing for other, when in by_case.get(case.id, ())):
+                pairs.append((waiting.pop(i), at))
+                break
+    return pairs
 
 
 def _window(day: dt.date, settings: PlanSettings, zone) -> tuple[dt.datetime, dt.datetime]:
@@ -137,27 +167,30 @@ def _times(day, account, start, end, count, settings: PlanSettings, taken: list[
         return []
     rng = random.Random(f"{account}|{day.isoformat()}")
     step = (end - start) / count
-    times, chosen = [], list(taken)
+    times, chosen = [], sorted(taken)
     for i in range(count):
         jitter = settings.jitter * (2 * rng.random() - 1)
-        at = _clear_of(start + step * (i + 0.5) + jitter, chosen, settings.min_spacing, start, end)
+        at = _clear_of(start + step * (i + 0.5) + jitter, chosen, settings.min_spacing, start, end, ordered=True)
         if at is not None:
             times.append(at.replace(microsecond=0))
-            chosen.append(at)
+            bisect.insort(chosen, at)
     return sorted(times)
 
 
-def _clear_of(at, chosen, spacing, start, end):
-    """The first time at or after `at` that keeps `spacing` from every chosen one."""
+def _clear_of(at, chosen, spacing, start, end, ordered: bool = False):
+    """The first time at or after `at` that keeps `spacing` from every chosen one
+    (`ordered`: `chosen` is sorted, so only its neighbours are looked at)."""
     at = min(max(at, start), end - dt.timedelta(seconds=1))
-    for _ in range(len(chosen) + 1):
-        clash = [c for c in chosen if abs(c - at) < spacing]
-        if not clash:
+    if not ordered:
+        chosen = sorted(chosen)
+    while True:
+        # The chosen ones closer than `spacing`: those in (at - spacing, at + spacing).
+        low, high = bisect.bisect_right(chosen, at - spacing), bisect.bisect_left(chosen, at + spacing)
+        if low >= high:
             return at
-        at = max(clash) + spacing
+        at = chosen[high - 1] + spacing
         if at >= end:
             return None
-    return None
 
 
 def next_free_time(after: dt.datetime, deadline_at: dt.datetime, settings: PlanSettings, taken: list[dt.datetime]) -> dt.datetime | None:
@@ -203,4 +236,5 @@ def settings_from(posting) -> PlanSettings:
         posts_per_day=posting.posts_per_day, strategy=posting.strategy,
         min_spacing=dt.timedelta(minutes=posting.min_spacing_minutes),
         jitter=dt.timedelta(minutes=posting.jitter_minutes), daily_cap=posting.daily_cap,
+        case_spacing=dt.timedelta(minutes=getattr(posting, "case_spacing_minutes", 0)),
     )

@@ -63,8 +63,12 @@ def add_planned(db, posts: Iterable[NewPost], now: dt.datetime, review: bool) ->
         }
         for p in posts
     ]
-    with write(db):
-        db["posts"].insert_all(rows)
+    if not rows:
+        return 0
+    columns = list(rows[0])
+    sql = f"INSERT INTO posts ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    with write(db):  # one prepared statement for all: sqlite-utils' insert_all builds each chunk's SQL anew
+        db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
     return len(rows)
 
 

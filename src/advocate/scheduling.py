@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from . import cases as case_store
 from . import models as m
-from .compose import ComposeCase, compose, network_of
+from .compose import ComposeCase, compose, network_of, note_mentions
 from .config import Config
 from .db import write
 from .events import log_event
@@ -75,15 +75,26 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         networks = {name: config.account(name)["type"] for name in config.accounts}
         guard = GuardSettings(max_hashtags=config.guard.max_hashtags, max_mentions=config.guard.max_mentions,
                               mention_needs_review=config.guard.mention_needs_review)
-        def texts_for(chosen):
-            # Fresh copies: compose marks the texts and mentions it uses.
+        memo: dict = {}  # texts rendered by the first pass, reused by the second
+        account_languages = {name: language_codes(list(config.account(name).get("languages") or []), available)
+                             for name in config.accounts}
+
+        def texts_for(chosen, beside=()):
+            # Fresh copies: compose marks the texts and mentions it uses (and those of the posts beside).
+            fresh = {k: Counter(v) for k, v in mentioned.items()}
+            note_mentions(fresh, list(beside), config.posting.timezone)
             return compose(chosen, infos, templates, networks, {k: set(v) for k, v in used.items()},
-                           {k: Counter(v) for k, v in mentioned.items()}, guard, config.org, config.posting.timezone,
-                           config.posting.last_call_days, config.guard.mentions_per_handle_per_day)
+                           fresh, guard, config.org, config.posting.timezone,
+                           config.posting.last_call_days, config.guard.mentions_per_handle_per_day,
+                           account_languages=account_languages, memo=memo)
 
         report = texts_for(slots)
         if report.unfilled:  # fewer fresh texts than slots: spread them over the campaign, not all up front
-            report = texts_for(thin_out(slots, report.posts))
+            short = set(report.unfilled)  # only these cases are planned again; the others keep their posts
+            full = [p for p in report.posts if p.case_id not in short]
+            again = texts_for(thin_out([s for s in slots if s.case_id in short], [p for p in report.posts if p.case_id in short]), full)
+            again.posts, again.refused = full + again.posts, report.refused + again.refused
+            report = again
         add_planned(db, report.posts, now, config.posting.review)
         for post in report.posts:
             result.added[post.case_id] += 1
@@ -156,7 +167,7 @@ def _existing(db, config: Config):
     kept, used, mentioned = [], defaultdict(set), defaultdict(Counter)
     query = "SELECT case_id, account, scheduled_at, sent_at, text, dedupe_key, status, cancel_reason FROM posts WHERE status != 'cancelled' OR cancel_reason = 'rejected'"
     for row in db.query(query):
-        used[(row["case_id"], row["account"])].add(row["dedupe_key"])
+        used[row["case_id"]].add(row["dedupe_key"])  # every account's: no two accounts post the same words for a case
         if row["status"] in (m.CANCELLED, m.FAILED):
             continue
         at = from_db(row["sent_at"] or row["scheduled_at"])

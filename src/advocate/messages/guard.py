@@ -16,7 +16,7 @@ import regex
 
 from .entities import extract_hashtags, extract_mentions
 
-__all__ = ["GuardSettings", "check_post", "dedupe_key", "dedupe_text",
+__all__ = ["GuardSettings", "check_entities", "check_post", "dedupe_key", "dedupe_text",
            "extract_hashtags", "extract_mentions"]
 
 _HASHTAG_WITH_TRAIL = regex.compile(r"[#＃]([\p{L}\p{M}\p{Nd}_\u200c\u200d\u00b7]+)[\p{P}]*")
@@ -38,10 +38,16 @@ def check_post(text: str, settings: GuardSettings = GuardSettings(), *,
     With mention_needs_review, any @mention is refused until a person has
     approved the post (pass approved=True once they have).
     """
+    return check_entities(text, extract_hashtags(text), extract_mentions(text), settings, approved=approved)
+
+
+def check_entities(text: str, hashtags: list[str], mentions: list[str],
+                   settings: GuardSettings = GuardSettings(), *, approved: bool = False) -> list[str]:
+    """check_post for a text whose hashtags and mentions are already extracted
+    (the planner extracts them once per text and keeps them)."""
     problems = []
     if not text.strip():
         problems.append("the post is empty")
-    hashtags, mentions = extract_hashtags(text), extract_mentions(text)
     if len(hashtags) > settings.max_hashtags:
         problems.append(f"{_count(len(hashtags), 'hashtag')}; at most {settings.max_hashtags} allowed")
     if len(mentions) > settings.max_mentions:

@@ -39,22 +39,47 @@ def render(template: MessageTemplate, context: dict) -> str:
 
 def render_fitting(template: MessageTemplate, context: dict, network: str) -> str:
     """The post text, dropping optional parts in order until it fits `network`."""
-    from .length import measure
+    return Variants(template, localize(template, context)).fitting(network)
 
-    if not template.applies_to(network):
-        raise TemplateError(f"{template.path} is not written for {network}")
-    keep = dict.fromkeys(template.optional, True)
-    for dropped in (None, *template.optional):
-        if dropped:
-            keep[dropped] = False
-        text = _render(template, context, keep)
-        size = measure(text, network)
-        if size.ok:
-            return text
-    raise TemplateError(
-        f"{template.path} is {size.length} of {size.limit} on {network} even without "
-        f"its optional parts{_bytes_note(text, network)} - shorten the template"
-    )
+
+def localize(template: MessageTemplate, context: dict) -> dict:
+    """The values `template` renders with (the context in its language). A
+    caller rendering many templates for one case may keep these and pass
+    them to Variants, with only days_left changed."""
+    return for_language(context, template.language)
+
+
+class Variants:
+    """The texts of one template for one set of values: all optional parts kept,
+    then without each in the listed order; each rendered only when first asked
+    for, so one rendering serves every network the text fits."""
+
+    def __init__(self, template: MessageTemplate, values: dict):
+        self.template, self.values, self._texts = template, values, []
+
+    def text(self, dropped: int) -> str:
+        """The text with the first `dropped` optional parts left out."""
+        while len(self._texts) <= dropped:
+            off = self.template.optional[:len(self._texts)]
+            keep = {name: name not in off for name in self.template.optional}
+            self._texts.append(_render_values(self.template, self.values, keep))
+        return self._texts[dropped]
+
+    def fitting(self, network: str) -> str:
+        """The first text that fits `network` (TemplateError when none does)."""
+        from .length import measure
+
+        if not self.template.applies_to(network):
+            raise TemplateError(f"{self.template.path} is not written for {network}")
+        for dropped in range(len(self.template.optional) + 1):
+            text = self.text(dropped)
+            size = measure(text, network)
+            if size.ok:
+                return text
+        raise TemplateError(
+            f"{self.template.path} is {size.length} of {size.limit} on {network} even without "
+            f"its optional parts{_bytes_note(text, network)} - shorten the template"
+        )
 
 
 def tidy(text: str) -> str:
@@ -87,10 +112,14 @@ def _environment():
 
 
 def _render(template: MessageTemplate, context: dict, keep: dict) -> str:
+    return _render_values(template, for_language(context, template.language), keep)
+
+
+def _render_values(template: MessageTemplate, localized: dict, keep: dict) -> str:
     compiled = compile_body(template.body, template.path, template.first_line)
-    _check_mention_target(template, context)
+    _check_mention_target(template, localized)
     try:
-        values = {**for_language(context, template.language), "keep": keep}
+        values = {**localized, "keep": keep}
         text = tidy(render_bounded(compiled, values))
     except Exception as exc:  # see compile_body
         raise _template_error(exc, template.path, template.first_line) from None
