@@ -143,6 +143,11 @@ HOSTILE = {
     "deep.html": (lambda: deep_html(100_000), r"deeper than 512 levels.*\[ingest\] max_depth"),
     "line.txt": (lambda: b"a" * 5 * 1024 * 1024, r"5,242,880 characters.*\[ingest\] max_text_chars"),
     "huge.txt": (lambda: b"URGENT ACTION\n" * (21 * 1024 * 1024 // 14), r"is 21\.0 MB.*\[ingest\] max_file_mb"),
+    "cp1252.txt": (lambda: "¡Libérenlo ya! Acción urgente. ".encode("cp1252") * 500_000,
+                   r"15,500,000 characters.*\[ingest\] max_text_chars"),
+    "locked.docx": (lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512
+                    + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512,
+                    r"password-protected Office file; open it, remove the password"),
     "binary.txt": (lambda: bytes(range(256)) * 40, r"looks like a binary file"),
     "empty.txt": (lambda: b"", r"is empty"),
     "locked.pdf": (builders.build_encrypted_pdf, r"is encrypted; save an unencrypted copy"),

@@ -26,13 +26,21 @@ def decode_bytes(data: bytes, name: str) -> str:
         return _guess(data, name)
 
 
+_SAMPLE = 256 * 1024  # enough to tell an encoding; charset-normalizer on megabytes takes seconds
+
+
 def _guess(data: bytes, name: str) -> str:
+    """charset-normalizer's guess from a sample (cut at a line end), applied to all."""
     from charset_normalizer import from_bytes  # slow import: only when needed
 
-    best = from_bytes(data).best()
+    sample = data
+    if len(data) > _SAMPLE:
+        cut = data.rfind(b"\n", 0, _SAMPLE)
+        sample = data[:cut if cut > 0 else _SAMPLE]
+    best = from_bytes(sample).best()
     if best is None:
         raise _binary(name)
-    return str(best)
+    return data.decode(best.encoding, errors="replace")
 
 
 def check_text(text: str, name: str) -> None:

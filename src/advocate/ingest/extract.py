@@ -72,6 +72,9 @@ def _sniff(data: bytes, name: str) -> str | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_kind(data, name)
+    if data.startswith(b"\xd0\xcf\x11\xe0") and "EncryptedPackage".encode("utf-16-le") in data:
+        raise IngestError(f"{name} is a password-protected Office file; open it, remove the password "
+                          "and save it again, or save it as .txt, then ingest that")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestError(f"{name} is an old Word/Office file; "
                           "save it as .docx or .txt and ingest that")
