@@ -270,7 +270,7 @@ def _docx_with_structure() -> bytes:
     document.add_paragraph("LABOUR LAWYER DETAINED")
     table = document.add_table(rows=3, cols=2)
     for row, (label, value) in zip(table.rows, [("Name", "Karim Mansour"), ("Email:", "pp@example.eg"),
-                                                ("Write to", "Public Prosecutor\nCairo")]):
+                                                ("Write to", "Public Prosecutor\nCairo")], strict=True):
         row.cells[0].text, row.cells[1].text = label, value
     document.add_paragraph("Please write before 1 July 2021.")
     out = io.BytesIO()

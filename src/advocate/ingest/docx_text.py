@@ -24,7 +24,7 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _BODY = "word/document.xml"
 # Text that is not shown: deleted revisions, field codes, the VML copy of a text box.
-_SKIP = {_W + "del", _W + "instrText", _W + "delInstrText", _MC + "Fallback"}
+_SKIP = {_W + "del", _W + "moveFrom", _W + "instrText", _W + "delInstrText", _MC + "Fallback"}
 _BREAKS = {_W + "br": "\n", _W + "cr": "\n", _W + "tab": "\t", _W + "noBreakHyphen": "-"}
 _LABEL_CHARS = 60  # a first cell this short (one line) is a label
 

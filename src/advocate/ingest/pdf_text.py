@@ -37,7 +37,11 @@ def pdf_to_text(data: bytes, name: str, limits: ReadLimits) -> str:
     if count > limits.max_pages:
         raise over_limit(name, f"has {count} pages", "max_pages", limits.max_pages)
     budget = _Budget(name, limits)
-    pages = [_page_lines(reader, number, name, budget) for number in range(count)]
+    read = [_page_lines(reader, number, name, budget) for number in range(count)]
+    pages = [page for page in read if page is not None]
+    if read and not pages:
+        raise IngestError(f"{name} is a damaged PDF (no page could be read); "
+                          "save it again or paste its text into a .txt file")
     if not any(line.strip() for page in pages for line in page):
         raise IngestError(
             f"{name} has no text layer (scanned?); run OCR on it, "
@@ -83,7 +87,8 @@ def _opens_without_password(reader) -> bool:
         return False
 
 
-def _page_lines(reader, number: int, name: str, budget: _Budget) -> list[str]:
+def _page_lines(reader, number: int, name: str, budget: _Budget) -> list[str] | None:
+    """The page's lines, or None when pypdf cannot read it."""
     from advocate.ingest.pdf_lines import page_lines
 
     page = _guarded(name, lambda: reader.pages[number])
@@ -93,7 +98,7 @@ def _page_lines(reader, number: int, name: str, budget: _Budget) -> list[str]:
     except IngestError:
         raise
     except Exception:  # one broken page should not lose the others
-        return []
+        return None
 
 
 def _content_size(page) -> int:
