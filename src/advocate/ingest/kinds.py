@@ -3,6 +3,8 @@ update that closes the case, news about a person, or none of these."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 
 from advocate.ingest import labels
@@ -22,13 +24,19 @@ _SENTENCE = re.compile(r"[^.!?]*(?:[.!?]+|$)")
 
 
 def find_closure(lines: list[str]) -> Found | None:
-    """The sentence saying no further action is requested, or the 'final output' line."""
+    """The sentence saying no further action is requested, or the 'final output' line.
+
+    The text is searched once, its lines joined by newlines (which the
+    phrases' spaces match), so a phrase wrapped onto the next line is found
+    and the time stays linear in the text's length."""
+    text = "\n".join(lines)
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
     for pattern, confidence in ((labels.search("closure"), 1.0), (labels.search("final_heading"), 0.8)):
-        for i, line in enumerate(lines):
-            joined = _with_next(lines, i)  # the phrase may wrap onto the next line
-            match = pattern.search(joined)
-            if match and match.start() < len(line):
-                return Found(_sentence_at(joined, match.start()), i, confidence)
+        match = pattern.search(text)
+        if match:
+            i = bisect.bisect_right(starts, match.start()) - 1
+            joined = _with_next(lines, i)
+            return Found(_sentence_at(joined, match.start() - starts[i]), i, confidence)
     return None
 
 

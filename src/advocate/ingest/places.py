@@ -16,11 +16,24 @@ from advocate.ingest.numbers import UA_NUMBER
 from advocate.ingest.model import ParsedTarget
 
 
+_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’.\-]*")
+
+
 @functools.cache
-def _country_pattern() -> regex.Pattern:
-    known = set(geo.country_names()) | set(_local_names())
-    names = "|".join(regex.escape(n) for n in sorted(known, key=len, reverse=True))
-    return regex.compile(rf"(?<!\p{{L}})(?:{names})(?!\p{{L}})", regex.IGNORECASE)
+def _country_table() -> dict[str, list[tuple[int, str]]]:
+    """First word, casefolded -> [(words in the name, whole name casefolded)],
+    longest first. A line is read word by word, and only a word that can
+    start a name is looked at further: linear in the line, however many
+    names we know."""
+    table: dict[str, list[tuple[int, str]]] = {}
+    for name in set(geo.country_names()) | set(_local_names()):
+        words = [_bare(w) for w in _WORD.findall(name)]
+        if words:
+            key = " ".join(words).casefold()
+            table.setdefault(words[0].casefold(), []).append((len(words), key))
+    for entries in table.values():
+        entries.sort(reverse=True)
+    return table
 
 
 @functools.cache
@@ -57,14 +70,34 @@ def _tz_names() -> dict[str, str]:
     return names
 
 
+def _bare(word: str) -> str:
+    """'Kazakhstan's' -> 'Kazakhstan'; 'Rep.' -> 'Rep'."""
+    for tail in ("'s", "’s", "'", "’", "."):
+        word = word.removesuffix(tail)
+    return word
+
+
 def countries_in(line: str) -> list[str]:
-    """Country names in a line, as geo spells them; only capitalised mentions,
-    and no three-letter word in capitals ('USA QUESTA LETTERA' is Italian)."""
-    found = []
-    for match in _country_pattern().finditer(line):
-        name = match.group(0)
-        if name[:1].isupper() and not (len(name) <= 3 and name.isupper() and is_heading(line)):
-            found.append(name)
+    """Country names in a line, as printed; only capitalised mentions, the
+    longest name at each word, and no three-letter word in capitals in a
+    heading ('USA QUESTA LETTERA' is Italian)."""
+    table = _country_table()
+    words = [(m.start(), m.end(), _bare(m.group(0))) for m in _WORD.finditer(line)]
+    found, i = [], 0
+    while i < len(words):
+        hit = None
+        first = words[i][2]
+        candidates = table.get(first.casefold()) if first[:1].isupper() else None
+        for n, key in candidates or ():
+            if i + n <= len(words) and " ".join(w[2] for w in words[i:i + n]).casefold() == key:
+                last = words[i + n - 1]
+                hit = (n, line[words[i][0]:last[0] + len(last[2])])
+                break
+        if hit and not (len(hit[1]) <= 3 and hit[1].isupper() and is_heading(line)):
+            found.append(hit[1])
+            i += hit[0]
+        else:
+            i += 1
     return found
 
 
