@@ -20,7 +20,8 @@ READ = {"case list", "case show", "queue list", "queue show", "history", "calend
         "messages vars", "messages check", "messages preview"}
 WRITE = {"init", "ingest", "case edit", "case close", "case keep", "case pause", "case resume", "schedule",
          "queue approve", "queue reject", "queue cancel", "queue edit", "queue move", "queue retry", "queue confirm",
-         "queue pause", "queue resume", "queue post-now", "export", "import", "daemon", "account pause", "account resume"}
+         "queue pause", "queue resume", "queue post-now", "export", "import", "daemon", "account pause", "account resume",
+         "review", "site build", "site serve"}
 GLOBAL_OPTIONS = {"--now", "--config"}
 
 
