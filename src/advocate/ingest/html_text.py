@@ -30,13 +30,16 @@ _PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table",
 _LINES = {"div", "li", "tr", "dt", "dd", "section", "article", "main", "figcaption"}
 _CELLS = {"td", "th"}
 _SPACE = re.compile(r"\s+")
+# Break marks while walking (private-use characters, so the collapsing of the
+# page's own white space leaves them alone); removed from the page first.
+_PARA, _LINE = "\ue000", "\ue001"
 _LABEL_CHARS = 60  # a first cell this short, in a row of two, is a label
 
 
 def html_to_text(html: str, name: str, limits: ReadLimits) -> str:
-    root = _parse(html, name, limits)
-    article = _article(root)
-    return _tidy("".join(_text(article)))
+    root = _parse(html.replace(_PARA, "").replace(_LINE, ""), name, limits)
+    text = _SPACE.sub(" ", "".join(_text(_article(root))))
+    return _tidy(text.replace(_PARA, "\n\n").replace(_LINE, "\n"))
 
 
 def _parse(html: str, name: str, limits: ReadLimits):
@@ -115,11 +118,11 @@ def _text(root):
             if dropped or _is_furniture(element):
                 dropped += 1
                 continue
-            yield "\n" if tag == "br" else _break(tag)
+            yield _LINE if tag == "br" else _break(tag)
             if tag == "tr":
                 labels[:] = _label_cell(element)
             if element.text:
-                yield _SPACE.sub(" ", element.text)
+                yield element.text
         else:
             if dropped:
                 dropped -= 1
@@ -128,7 +131,7 @@ def _text(root):
             else:
                 yield _break(tag)
             if element.tail and not dropped and element is not root:
-                yield _SPACE.sub(" ", element.tail)
+                yield element.tail
 
 
 def _label_cell(row) -> list:
@@ -147,9 +150,9 @@ def _label_end(cell) -> str:
 
 def _break(tag: str) -> str:
     if tag in _PARAGRAPHS:
-        return "\n\n"
+        return _PARA
     if tag in _LINES:
-        return "\n"
+        return _LINE
     if tag in _CELLS:
         return " "
     return ""
