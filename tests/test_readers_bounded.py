@@ -13,6 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from advocate.clock import parse_instant
 from advocate.config import load_config
@@ -441,3 +443,32 @@ def test_an_unexpected_reader_failure_is_one_line_naming_the_file(monkeypatch):
     monkeypatch.setattr(html_text, "html_to_text", broken)
     with pytest.raises(IngestError, match=r"^page\.html could not be read \(TypeError: a bug\); report it"):
         read_document(None, data=b"<html><body>x</body></html>", filename="page.html")
+
+
+# Fuzz: damaged real documents give text or one line, never anything else -----
+
+_SAMPLES = {
+    "ua.pdf": builders.build_pdf(UA_TEXT[:1500], columns=2),
+    "ua.docx": builders.build_docx(UA_TEXT[:1500]),
+    "ua.html": (FIXTURES / "b1-mexico-initial.html").read_bytes(),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(_SAMPLES)), cuts=st.lists(st.tuples(st.floats(0, 1), st.binary(max_size=8)),
+                                                             min_size=1, max_size=4),
+       truncate=st.floats(0.05, 1))
+def test_a_damaged_document_reads_or_is_refused_in_one_line(name, cuts, truncate):
+    data = bytearray(_SAMPLES[name])
+    for where, junk in cuts:
+        at = int(where * (len(data) - 1))
+        data[at:at + len(junk)] = junk
+    data = bytes(data[:max(1, int(len(data) * truncate))])
+    started = time.perf_counter()
+    try:
+        document = read_document(None, data=data, filename=name)
+    except IngestError as error:
+        assert "\n" not in str(error) and name in str(error)
+    else:
+        assert all(len(line) <= 3000 for line in document.text.splitlines())
+    assert time.perf_counter() - started < SECONDS
