@@ -15,9 +15,15 @@ from advocate.ingest.model import FieldSource, ParsedDocument
 from advocate.ingest.targets import find_targets
 
 
+# Each line is read up to this many characters: the reader splits lines
+# at 3,000 (limits.MAX_LINE_CHARS), so only text handed in directly is cut,
+# and the work stays bounded however long one line is.
+SCAN_CHARS = 20_000
+
+
 def parse_ua(text: str) -> ParsedDocument:
     """Read every field we can from a document's text; never raises on content."""
-    lines = clean_lines(text)
+    lines = [line[:SCAN_CHARS] for line in clean_lines(text)]
     doc = ParsedDocument(language=detect_language(lines))
     _record(doc, lines, "language", Found(doc.language, 0, 0.7))
     _read_numbers(doc, lines)
