@@ -55,6 +55,20 @@ def main() -> None:
         again = advocate(config, "--now", now, "site", "build", str(root / "many"))
         pages = len(list((root / "many").rglob("*.html")))
         print(f"1,000 cases ({pages} pages): first build {first:.1f} s, unchanged {again:.2f} s")
+        print(f"the daemon's tick when nothing changed (in process): {daemon_tick(config, root / 'many', now) * 1000:.0f} ms")
+
+
+def daemon_tick(config: Path, folder: Path, now: str) -> float:
+    from advocate.config import load_config
+    from advocate.site.build import build_site
+
+    loaded = load_config(config)
+    db = open_db(loaded.database)
+    started = time.perf_counter()
+    result = build_site(db, loaded, folder, dt.datetime.fromisoformat(now), check=False, skip_unchanged=True)
+    assert result.written == []
+    db.close()
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

@@ -183,6 +183,10 @@ def test_the_daemon_rebuilds_the_site_when_a_folder_is_set(seeded, seeds):
     first = run_housekeeping(db, config, now, {})
     assert not first.errors and (seeded.root / "public" / SEED_PAGE / "index.html").is_file()
     assert run_housekeeping(db, config, now, {}).site.written == []
+    seeded.run(f"{APRIL_25} ingest {seeds / 'ua-46-19-final.txt'}")
+    closed = run_housekeeping(db, config, now, {}).site
+    assert str(SEED_PAGE / "index.html") in closed.written
+    assert "No further action" in (seeded.root / "public" / SEED_PAGE / "index.en.html").read_text()
     db.close()
 
 

@@ -56,7 +56,8 @@ def run_housekeeping(db, config: Config, now: dt.datetime, environ: Mapping[str,
 def _build_site(db, config: Config, now: dt.datetime):
     from .site.build import build_site
 
-    return build_site(db, config, Path(config.site.folder), now, base_url=config.site.base_url or None, check=False)
+    return build_site(db, config, Path(config.site.folder), now, base_url=config.site.base_url or None,
+                      check=False, skip_unchanged=True)
 
 
 def notify_now(db, config: Config, now: dt.datetime, environ: Mapping[str, str], result: HousekeepingResult | None = None) -> int:
