@@ -18,6 +18,8 @@ def _targets(template, case, network):
     from .compose import on_network
 
     primary = [on_network(t, network) for t in case["targets"] if not t.get("additional")]
+    if template.mentions_target:
+        return primary[:1]  # as the planner does: a case with no official gets no such post
     return primary[:1] or [None]
 
 
@@ -80,7 +82,10 @@ def render_case(templates, case: dict, network: str, config, now: dt.datetime, d
     for template in [*_own_templates(case), *templates]:
         if not template.applies_to(network):
             continue
-        target = next(iter(_targets(template, case, network)), None)
+        targets = _targets(template, case, network)
+        if not targets:
+            continue  # the template mentions an official and the case names none
+        target = targets[0]
         try:
             text = render_fitting(template, _context(case, target, days_left or 0, config.org), network)
             yield template, text, measure(text, network), None

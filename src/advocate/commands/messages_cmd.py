@@ -70,15 +70,22 @@ def messages_check(app, as_json):
 @click.option("--lang", "language", help="Only templates in this language (e.g. ru).")
 @click.option("--network", type=click.Choice(NETWORKS), default="x", show_default=True)
 @click.option("--days-left", type=DAYS, help="Render as if this many days were left (default: as of now).")
+@json_option
 @click.pass_obj
-def messages_preview(app, case_id, language, network, days_left):
+def messages_preview(app, case_id, language, network, days_left, as_json):
     """Show each template rendered for CASE_ID, with its length on the network."""
     from ..lint import render_case
     from ..messages.templates import load_templates
 
     case = _case(app, case_id)
     templates = [t for t in load_templates(app.config.messages) if not language or t.language == language]
-    for template, text, size, error in render_case(templates, case, network, app.config, app.now(), days_left):
+    rendered = render_case(templates, case, network, app.config, app.now(), days_left)
+    if as_json:
+        return echo_json([{"template": f"{t.language}/{t.name}", "kind": t.kind, "language": t.language, "network": network,
+                           "text": text, "error": error, "length": size.length if size else None,
+                           "limit": size.limit if size else None, "unit": size.unit if size else None}
+                          for t, text, size, error in rendered])
+    for template, text, size, error in rendered:
         click.secho(f"{template.language}/{template.name} ({template.kind})", bold=True, nl=False)
         if error:
             click.secho(f"  ERROR {error}", fg="red")
@@ -101,12 +108,19 @@ def _problem_lines(problems: list[dict]) -> list[str]:
 
 
 def _open_cases(app) -> list[dict]:
+    """Open cases that name whom they are for: a nameless one would render 'None' in every text."""
     from ..cases import list_cases
+    from ..models import missing_fields
 
-    return list_cases(app.db(), "open")
+    return [case for case in list_cases(app.db(), "open") if "name" not in missing_fields(case)]
 
 
 def _case(app, case_id) -> dict:
-    from ..cases import case_json
+    from ..cases import case_json, incomplete_reason
+    from ..errors import InvalidChange
+    from ..models import missing_fields
 
-    return case_json(app.db(), case_id)
+    case = case_json(app.db(), case_id)
+    if "name" in missing_fields(case):
+        raise InvalidChange(incomplete_reason(case) or f"case {case_id} has no name")
+    return case

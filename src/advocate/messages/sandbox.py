@@ -26,7 +26,7 @@ import time
 import weakref
 
 from jinja2 import StrictUndefined, nodes, pass_context
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import days, longdate, pronoun_set
@@ -161,8 +161,15 @@ class BoundedSandbox(SandboxedEnvironment):
         return wrapped
 
 
+def _refuse_none(value):
+    """A field the case lacks (country, say) would print as 'None' in a post: an error instead."""
+    if value is None:
+        raise UndefinedError("prints a value this case does not have (it would read 'None'); guard it with {% if ... %}")
+    return value
+
+
 def make_environment() -> BoundedSandbox:
-    env = BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env = BoundedSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_refuse_none)
     env.optimized = False  # no filter runs at compile time, outside the budget
     env.globals.pop("lipsum", None)  # generates text of any size; no use in a post
     for name in _SIZED_FILTERS:
