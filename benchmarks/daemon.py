@@ -1,14 +1,17 @@
-"""The real `advocate daemon` against FakeX on loopback, on the real clock.
+"""The real `advocate daemon` against FakeX on loopback, on the real clock,
+with a full queue: --queued posts wait in the future while --posts fall due.
 
     .venv/bin/python benchmarks/daemon.py [--posts 30] [--idle 20] [--queued 100000]
 
-Prints:
-- lateness of due posts: seconds from scheduled_at to FakeX receiving the
-  request, p50/p99 (goal: p99 < 1 s), with the default poll_seconds = 5,
-  so the one-off 'due' wake-up is what makes posts punctual;
-- idle CPU of the daemon over --idle seconds, as percent of one core;
-- RSS of the daemon with --queued posts waiting (goal < 80 MB), and its
-  idle CPU then.
+Prints, each beside its goal (MISSED when missed):
+- the first post's lateness alone: it pays for the X connection (made
+  lazily) and the first claim;
+- lateness of the other due posts once the connection is warm: seconds from
+  scheduled_at to FakeX receiving the request, p50/p99/max (goal p99 < 1 s),
+  with the default poll_seconds = 5, so the one-off 'due' wake-up is what
+  makes posts punctual, and --queued posts in the table;
+- the daemon process's peak RSS (VmHWM, read after the posts went out; goal
+  < 80 MB) and its idle CPU with the queue full (goal < 1 % of a core).
 """
 
 from __future__ import annotations
@@ -87,7 +90,23 @@ def plain_posts(case_id: int, times: list[dt.datetime], prefix: str) -> list[que
             for i, at in enumerate(times)]
 
 
-def lateness_and_idle(folder: Path, count: int, idle_seconds: float) -> None:
+GOALS = {"p99": 1.0, "rss": 80.0, "idle": 1.0}
+
+
+def verdict(value: float, goal: float) -> str:
+    return "met" if value < goal else "MISSED"
+
+
+def queue_future(db, now: dt.datetime, queued: int, per_case: int = 1000) -> None:
+    """`queued` posts an hour or more ahead, in cases of `per_case`."""
+    for n in range(max(queued // per_case, 0)):
+        case_id = add_case(db, now, f"Defender {n}", (now + dt.timedelta(days=60)).date())
+        start = now + dt.timedelta(hours=1)
+        times = [start + dt.timedelta(seconds=37 * (n * per_case + i)) for i in range(per_case)]
+        queue.add_planned(db, plain_posts(case_id, times, f"case {n}"), now, review=False)
+
+
+def run(folder: Path, count: int, queued: int, idle_seconds: float) -> None:
     received: dict[str, float] = {}
     lock = threading.Lock()
 
@@ -101,48 +120,43 @@ def lateness_and_idle(folder: Path, count: int, idle_seconds: float) -> None:
         config_path = write_config(folder, {"org_x": fake.base_url}, poll_seconds=5, timeout=5)
         config, db = open_campaign(config_path)
         now = dt.datetime.now(UTC)
+        queue_future(db, now, queued)
+        total = next(db.query("SELECT count(*) AS n FROM posts WHERE status = 'scheduled'"))["n"]
         case_id = add_case(db, now, "Maryam Ahmadi", (now + dt.timedelta(days=30)).date())
-        first = now.replace(microsecond=0) + dt.timedelta(seconds=4)
+        first = dt.datetime.now(UTC).replace(microsecond=0) + dt.timedelta(seconds=8)  # the daemon is up by then
         posts = plain_posts(case_id, [first + dt.timedelta(seconds=i) for i in range(count)], "due")
         queue.add_planned(db, posts, now, review=False)
         db.close()
+        print(f"queue: {total:,} future posts and {count} falling due, one a second")
         proc = start_daemon(config_path)
         try:
             wait_alive(config_path, proc)
-            deadline = time.monotonic() + count + 30
+            deadline = time.monotonic() + count + 60
             while len(received) < count and time.monotonic() < deadline:
                 time.sleep(0.1)
-            late = sorted(received[p.text] - p.scheduled_at.timestamp() for p in posts if p.text in received)
-            print(f"lateness of due posts ({len(late)}/{count} received, poll_seconds=5): "
-                  f"p50 {statistics.median(late):.3f} s, p99 {percentile(late, 99):.3f} s, max {late[-1]:.3f} s (goal p99 < 1 s)")
-            print(f"idle CPU over {idle_seconds:.0f} s (empty queue): {idle_cpu(proc.pid, idle_seconds):.2f} %")
-        finally:
-            stop(proc)
-
-
-def queued_rss(folder: Path, queued: int, idle_seconds: float) -> None:
-    with FakeX() as fake:
-        config_path = write_config(folder, {"org_x": fake.base_url}, poll_seconds=5, timeout=5)
-        config, db = open_campaign(config_path)
-        now = dt.datetime.now(UTC)
-        per_case = 1000
-        for n in range(queued // per_case):
-            case_id = add_case(db, now, f"Defender {n}", (now + dt.timedelta(days=60)).date())
-            start = now + dt.timedelta(hours=1)
-            times = [start + dt.timedelta(seconds=37 * (n * per_case + i)) for i in range(per_case)]
-            queue.add_planned(db, plain_posts(case_id, times, f"case {n}"), now, review=False)
-        total = next(db.query("SELECT count(*) AS n FROM posts WHERE status = 'scheduled'"))["n"]
-        db.close()
-        proc = start_daemon(config_path)
-        try:
-            wait_alive(config_path, proc)
-            time.sleep(6)  # a few polls
-            cpu = idle_cpu(proc.pid, idle_seconds)
+            late = [received[p.text] - p.scheduled_at.timestamp() for p in posts if p.text in received]
+            report_lateness(late, count)
             rss, peak = memory_mb(proc.pid)
-            print(f"RSS with {total:,} queued posts: {rss:.1f} MB (peak {peak:.1f} MB; goal < 80 MB); "
-                  f"idle CPU then: {cpu:.2f} %")
+            cpu = idle_cpu(proc.pid, idle_seconds)
+            print(f"daemon peak RSS: {peak:.1f} MB (now {rss:.1f} MB; goal < {GOALS['rss']:g} MB: {verdict(peak, GOALS['rss'])})")
+            print(f"idle CPU over {idle_seconds:.0f} s with {total:,} queued: {cpu:.2f} % of a core "
+                  f"(goal < {GOALS['idle']:g} %: {verdict(cpu, GOALS['idle'])})")
         finally:
             stop(proc)
+
+
+def report_lateness(late: list[float], count: int) -> None:
+    if not late:
+        print(f"no post arrived of {count}: MISSED")
+        return
+    print(f"first post (makes the connection): {late[0]:.3f} s late (reported apart)")
+    warm = sorted(late[1:])
+    if not warm:
+        return
+    p99 = percentile(warm, 99)
+    print(f"lateness of the next {len(warm)} posts ({len(late)}/{count} received, poll_seconds=5): p50 {statistics.median(warm):.3f} s, "
+          f"p99 {p99:.3f} s, max {warm[-1]:.3f} s (goal p99 < {GOALS['p99']:g} s: {verdict(p99, GOALS['p99'])})"
+          + ("" if len(late) == count else " MISSED: posts did not arrive"))
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -155,11 +169,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=30, help="due posts for the lateness figure (one a second)")
     parser.add_argument("--idle", type=float, default=20, help="seconds of idle to measure CPU over")
-    parser.add_argument("--queued", type=int, default=100_000, help="queued posts for the RSS figure")
+    parser.add_argument("--queued", type=int, default=100_000, help="future posts waiting in the queue meanwhile")
     args = parser.parse_args()
+    import platform
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="advocate-bench-") as tmp:
-        lateness_and_idle(Path(tmp) / "due", args.posts, args.idle)
-        queued_rss(Path(tmp) / "queued", args.queued, args.idle)
+        run(Path(tmp) / "queued", args.posts, args.queued, args.idle)
 
 
 if __name__ == "__main__":

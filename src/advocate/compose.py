@@ -108,7 +108,7 @@ def _fill(slot, index, info: ComposeCase, run: Run, used, mentioned, report):
     seen = used.setdefault(slot.case_id, set())
     today = mentioned.setdefault((slot.account, local_day), Counter())
     for template in _candidates(info, run.templates, network, language, days_left, run.last_call_days, slot, own, run.memo):
-        for number, target in _targets_for(template, info, network):
+        for number, target in _targets_for(template, info, network, run.memo):
             done = _text(run, template, info, number, target, days_left, network)
             if done.text is None:
                 report.refused.append(done.error)
@@ -132,7 +132,10 @@ def _text(run: Run, template, info: ComposeCase, number: int, target, days_left:
     """The text of `template` for this case, target and network, rendered at most once per run."""
     network = network_of(network)
     handle = target.get("handle") if target and template.mentions_target else None
-    which = (id(template), info.id, number, handle, days_left if _says_days_left(template) else None)
+    says = run.memo.get(("says", id(template)))
+    if says is None:
+        says = run.memo[("says", id(template))] = _says_days_left(template)
+    which = (id(template), info.id, number, handle, days_left if says else None)
     done = run.memo.get((which, network))
     if done is None:
         variants = run.memo.get(which)
@@ -230,9 +233,12 @@ def _weighted_shuffle(group: list, rng: random.Random) -> list:
     return sorted(group, key=lambda t: rng.random() ** (1.0 / max(t.weight, 1)), reverse=True)
 
 
-def _targets_for(template, info: ComposeCase, network: str) -> list[tuple[int, dict | None]]:
+def _targets_for(template, info: ComposeCase, network: str, memo: dict) -> list[tuple[int, dict | None]]:
     """(number, target as seen on `network`) pairs; the number names the target in the memo."""
-    primary = [(n, on_network(t, network)) for n, t in enumerate(info.targets) if not t.get("additional")]
+    primary = memo.get(("targets", info.id, network))
+    if primary is None:
+        primary = memo[("targets", info.id, network)] = [
+            (n, on_network(t, network)) for n, t in enumerate(info.targets) if not t.get("additional")]
     if template.mentions_target:
         return primary[:1]  # one official; named where they have no handle on this network
     return primary or [(-1, None)]
