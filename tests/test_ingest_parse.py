@@ -258,3 +258,226 @@ def test_parse_never_raises_on_any_text(text):
     assert parsed.kind in ("initial", "update", "final", "news", "unknown")
     for source in parsed.sources.values():
         assert 0.0 <= source.confidence <= 1.0 and source.line >= 1
+
+
+# Labels as data: every language's file loads, and its phrases read documents.
+
+LABEL_LANGUAGES = ["en", "es", "fr", "de", "pt", "it", "ru"]
+
+
+def test_every_label_file_has_every_key_and_compiles():
+    from advocate.ingest import labels
+
+    english = set(labels._data("en"))
+    for language in LABEL_LANGUAGES:
+        data = labels._data(language)
+        missing = english - set(data) - {"countries"}
+        assert not missing, (language, missing)
+        for key, value in data.items():
+            if isinstance(value, list):
+                labels.search(key, (language,))  # every phrase compiles
+
+
+@pytest.mark.parametrize("text, language, deadline, person", [
+    ("СРОЧНАЯ АКЦИЯ\nЖУРНАЛИСТ ЗАДЕРЖАН\nЖурналист Пётр Соколов был задержан 2 марта 2022 года.\n"
+     "ИМЯ И ПРЕДПОЧИТАЕМОЕ МЕСТОИМЕНИЕ: Пётр Соколов (он)\nНапишите обращения до 25 апреля 2022 года.\n",
+     "ru", dt.date(2022, 4, 25), "Пётр Соколов"),
+    ("AÇÃO URGENTE\nJORNALISTA DETIDA\nA jornalista Ana Souza foi detida em 2 de maio de 2025.\n"
+     "NOME E PRONOME: Ana Souza (ela/dela)\nEnviem apelos até 15 de maio de 2025\n",
+     "pt", dt.date(2025, 5, 15), "Ana Souza"),
+    ("AZIONE URGENTE\nGIORNALISTA ARRESTATA\nLa giornalista Anna Rossi è stata arrestata il 2 maggio 2025.\n"
+     "NOME E PRONOME: Anna Rossi (lei)\nInviate appelli entro il 15 maggio 2025\n",
+     "it", dt.date(2025, 5, 15), "Anna Rossi"),
+])
+def test_russian_portuguese_and_italian_uas_are_read(text, language, deadline, person):
+    parsed = parse_ua(text)
+    assert parsed.kind == "initial"
+    assert parsed.language == language
+    assert parsed.deadline == deadline
+    assert parsed.person == person and parsed.subject_kind == "person" and parsed.subject_name == person
+    assert parsed.role == "journalist"  # normalised to English whatever the language
+
+
+@pytest.mark.parametrize("closure", [
+    "Não é necessária mais nenhuma ação da Rede de Ações Urgentes.",
+    "Non sono richieste ulteriori azioni da parte della rete.",
+    "Дальнейших действий от сети срочных акций не требуется.",
+    "Amnesty International bittet nicht um weitere Appelle.",
+])
+def test_closure_phrases_in_more_languages(closure):
+    parsed = parse_ua(f"URGENT ACTION\nACTIVIST RELEASED\nAna Pérez was freed on 2 May 2023.\n{closure}\n")
+    assert parsed.kind == "final"
+
+
+def test_update_headings_in_every_language_but_not_background_headings():
+    update = parse_ua("ACTION URGENTE\nÉTUDIANT TOUJOURS DÉTENU\n"
+                      "Complément d'information sur l'AU 112/24 – Index : AFR 17/8840/2024 – 2 septembre 2024\n"
+                      "L'étudiant Armel Tchoupo est toujours détenu.\n")
+    assert update.kind == "update" and update.ua_number == "112/24"
+    # In French and Italian initial UAs the same words head the background section.
+    initial = parse_ua("ACTION URGENTE\nAU 58/16 Index : MDE 30/3801/2016 Tunisie Date : 14 mars 2016\n"
+                       "Une étudiante, Amira Ben Salah, doit comparaître le 29 mars.\n"
+                       "COMPLÉMENT D'INFORMATION\nAmira Ben Salah a lu un poème.\n")
+    assert initial.kind == "initial"
+    assert initial.country == "Tunisia" and initial.issued == dt.date(2016, 3, 14)
+
+
+# Dates: words in any language, US or day-first numbers, older deadline phrases.
+
+@pytest.mark.parametrize("line, expected", [
+    ("PLEASE SEND APPEALS BEFORE 10 DECEMBER 2010 TO:", dt.date(2010, 12, 10)),
+    ("PLEASE SEND APPEALS IMMEDIATELY AND NO LATER THAN 05/21/2019", dt.date(2019, 5, 21)),
+    ("Please send appeals until 21/05/2019", dt.date(2019, 5, 21)),
+    ("PLEASE SEND APPEALS IMMEDIATELY. Check with your section if sending appeals after 26 April 2007.",
+     dt.date(2007, 4, 26)),
+    ("ENVÍEN LLAMAMIENTOS INMEDIATAMENTE. Consulten si van a enviarlos después del 7 de octubre de 2008.",
+     dt.date(2008, 10, 7)),
+    ("AJA O MAIS RÁPIDO POSSÍVEL ATÉ: 26 de agosto de 2019", dt.date(2019, 8, 26)),
+    ("Verificate con la vostra Sezione se inviate gli appelli dopo il 30 luglio 2009.", dt.date(2009, 7, 30)),
+])
+def test_deadline_phrases_old_and_new(line, expected):
+    parsed = parse_ua(f"URGENT ACTION\nAna Pérez\n{line}\n")
+    assert parsed.deadline == expected
+
+
+def test_a_deadline_may_be_absent():
+    parsed = parse_ua("URGENT ACTION\nJOURNALIST HELD\nJournalist Ana Pérez was arrested on 2 May 2021.\n")
+    assert parsed.kind == "initial" and parsed.deadline is None
+
+
+def test_issue_date_wrapped_and_on_the_number_line():
+    wrapped = parse_ua("AÇÃO URGENTE\nInformação adicional sobre a AU 88/24 – Angola – Data: 21 de\n"
+                       "novembro de 2024\nO jornalista Manuel Kiala foi libertado.\n")
+    assert wrapped.issued == dt.date(2024, 11, 21)
+    # A date in brackets dates the UA referred to, not this one.
+    update = parse_ua("PUBLIC AI Index: MDE 11/022/2007\n3 May 2007\n\n"
+                      "Further information on UA 88/07 (MDE 11/014/2007, 15 March 2007) - Fear of torture\n")
+    assert update.issued == dt.date(2007, 5, 3) and update.kind == "update"
+
+
+# The misreads of the issue.
+
+def test_wrapped_model_letter_heading_is_no_target_name():
+    parsed = parse_ua("URGENT ACTION\nJOURNALIST DETAINED\nJournalist Ana Pérez was detained on 2 May 2021.\n"
+                      "TAKE ACTION: WRITE AN APPEAL IN YOUR OWN WORDS OR\nUSING THIS MODEL LETTER\n"
+                      "President\nAbdel Fattah al-Sisi\nOffice of the President, Cairo, Egypt\n"
+                      "Email: p@pres.example.eg\nDear President,\n")
+    assert [t.name for t in parsed.targets] == ["Abdel Fattah al-Sisi"]
+    assert parsed.targets[0].email == "p@pres.example.eg"
+
+
+@pytest.mark.parametrize("handle_line", ["X: @EgyptJustice", "Twitter: EgyptJustice",
+                                         "twitter.com/EgyptJustice", "https://x.com/EgyptJustice"])
+def test_target_handle_under_another_label_or_as_a_link(handle_line):
+    parsed = parse_ua("URGENT ACTION\nAna Pérez was detained.\nTAKE ACTION: WRITE AN APPEAL\n"
+                      "Minister of Justice\nOmar Marwan\nMinistry of Justice, Cairo, Egypt\n"
+                      f"Email: m@just.example.eg\nDear Minister,\n{handle_line}\n")
+    assert len(parsed.targets) == 1
+    assert parsed.targets[0].handle == "@EgyptJustice"
+
+
+def test_news_without_a_ua_heading_names_its_people():
+    parsed = parse_ua("Egypt: Journalist Ana Pérez released after two years\n"
+                      "Egyptian journalist Ana Pérez was released on 3 May 2023 after two years in detention. "
+                      "Ana Pérez thanked everyone who wrote letters.\n"
+                      "Ana Pérez had been held since May 2021 on charges of spreading false news.\n")
+    assert parsed.kind == "news"
+    assert parsed.person == "Ana Pérez" and parsed.persons == ["Ana Pérez"]
+    assert parsed.role == "journalist"
+
+
+@pytest.mark.parametrize("lines, printed", [
+    ("UA number | 46/19 | Index | EUR 57/0123/2019", "UA number | 46/19"),
+    ("UA number\n46/19", "46/19"),
+    ("AMNESTY INTERNATIONAL URGENT ACTION · UA 46/19 · Page 1", "UA 46/19"),
+])
+def test_ua_number_in_tables_headers_and_footers(lines, printed):
+    parsed = parse_ua(f"URGENT ACTION\nJournalist Ana Pérez was arrested.\n{lines}\n")
+    assert parsed.ua_number == "46/19"
+    assert parsed.ua_number_printed == printed
+
+
+def test_heading_words_are_never_names():
+    parsed = parse_ua("EILAKTION\nStudentin Shirin Alavi in Haft\n"
+                      "Die Studentin Shirin Alavi wurde am 2. März 2022 festgenommen. Schreiben Sie bitte. "
+                      "Fordern Sie die Freilassung von Shirin Alavi. Shirin Alavi ist in Haft.\n")
+    assert parsed.person == "Shirin Alavi"
+    assert not any("Sie" in p or "Studentin" in p for p in parsed.persons)
+    assert parsed.role == "student"
+
+
+# Subjects that are not one person.
+
+def test_a_group_in_the_headline_is_the_subject():
+    parsed = parse_ua("URGENT ACTION\nTWELVE PROTESTERS DETAINED\n"
+                      "Twelve protesters were arrested in Minsk on 2 May 2021 after a peaceful march.\n")
+    assert (parsed.subject_kind, parsed.subject_name, parsed.role) == ("group", "twelve protesters", "protester")
+    assert parsed.sources["subject_name"].text == "TWELVE PROTESTERS DETAINED"
+    assert not any("no person found" in w for w in parsed.warnings)
+
+
+def test_a_group_opening_the_story_keeps_what_its_noun_needs():
+    parsed = parse_ua("URGENT ACTION\nLAND DEFENDERS FACE EVICTION\n"
+                      "Five members of the Garifuna community of Punta Piedra, who lead its defence of land, "
+                      "have received death threats since a court ordered the eviction. They are Nelly Castillo "
+                      "and Marcos Bernárdez.\n")
+    assert parsed.subject_kind == "group"
+    assert parsed.subject_name == "five members of the Garifuna community"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("URGENT ACTION\nRIGHTS GROUP ORDERED TO SHUT DOWN\nThe authorities have ordered the Coast Centre for "
+     "Rights Education (CCRE), a human rights organisation in Mombasa, to close within 14 days.\n",
+     "Coast Centre for Rights Education"),
+    ("URGENT ACTION\nMenschenrechtsorganisation als extremistisch eingestuft\nDas Innenministerium hat am "
+     "8. Mai 2025 die Menschenrechtsorganisation Rechtshilfezentrum \"Prawo\" als extremistisch eingestuft.\n",
+     "Rechtshilfezentrum \"Prawo\""),
+    ("AZIONE URGENTE\nONG PER I DIRITTI UMANI SCIOLTA\nLa Corte ha ordinato lo scioglimento dell'associazione "
+     "per i diritti umani \"Centro Dialogo\", che dal 1998 monitora i processi.\n", "Centro Dialogo"),
+])
+def test_an_organisation_is_the_subject(text, name):
+    parsed = parse_ua(text)
+    assert parsed.subject_kind == "organisation"
+    assert parsed.subject_name == name
+    assert parsed.role is None and "subject_name" in parsed.sources
+
+
+def test_seed_subject_is_the_person_with_the_role_printed_by_the_name(initial):
+    assert (initial.subject_kind, initial.subject_name) == ("person", "Serikzhan Bilash")
+    assert initial.role == "human rights defender"
+    assert "Human rights defender Serikzhan Bilash" in initial.sources["role"].text
+
+
+@pytest.mark.parametrize("line, country", [
+    ("País: Moçambique", "Mozambique"), ("Paese: Bielorussia", "Belarus"),
+    ("UA: 301/13 Индекс: EUR 46/040/2013 Россия Дата: 12 ноября 2013 г.", "Russia"),
+])
+def test_countries_named_in_the_documents_language(line, country):
+    assert parse_ua(f"URGENT ACTION\n{line}\nAna Pérez was arrested.\n").country == country
+
+
+# Bounded time: no pattern backtracks on long lines.
+
+@pytest.mark.parametrize("line", [
+    "a" * 100_000, "1." * 50_000, "-" * 100_000, "http://" + "a" * 100_000, "Ana Pérez " * 10_000,
+    '"A' * 50_000, "l'" * 50_000, "(a) " * 25_000, "1" * 100_000, "a.b" * 33_000 + "@",
+])
+def test_a_100000_character_line_parses_quickly(line):
+    import time
+
+    parse_ua("URGENT ACTION\nbefore 21 May 2019\n")  # compile the patterns once
+    start = time.perf_counter()
+    parse_ua(line)
+    assert time.perf_counter() - start < 5.0  # measured: under 0.1 s each
+
+
+def test_five_megabytes_on_one_line_parse_in_bounded_time():
+    import time
+
+    words = ("Urgent Action Ana Pérez appeal before 21 May 2019 take action: NO FURTHER ACTION @name #tag "
+             "e-mail: a@b.kz further information on UA 12/19 Twelve protesters 1.2.3 ------ x.com/abc ").split()
+    text = " ".join(words[i % len(words)] for i in range(700_000))[:5_000_000]
+    parse_ua("URGENT ACTION\nbefore 21 May 2019\n")
+    start = time.perf_counter()
+    parse_ua(text)
+    assert time.perf_counter() - start < 5.0  # measured: about 0.5 s

@@ -172,5 +172,5 @@ def _display(name: str) -> str:
     local = {k.casefold(): v for k, v in _local_names().items()}
     english = local.get(name.casefold())
     if english and not geo.country_code(name):
-        return english
+        return english  # a name the tz tables know ('México') stays as printed
     return name.title() if name.isupper() else name

@@ -182,7 +182,7 @@ def find_organisation(lines: list[str]) -> Found | None:
 
 
 # A quoted name after a few lower-case words: 'per i diritti umani "Centro Dialogo"'.
-_QUOTED = regex.compile(r"(?:\s+\p{Ll}+){0,5}\s+[«“\"„]([^«»“”\"„]{3,80})[»”\"]")
+_QUOTED = regex.compile(r"\s*(?:\p{Ll}+\s+){0,5}[«“\"„]([^«»“”\"„]{3,80})[»”\"]")
 
 
 def _is_article(text: str) -> bool:
