@@ -40,6 +40,7 @@ def main() -> None:
         config.write_text(f'[advocate]\ndatabase = "site.db"\nmessages = "{REPO / "messages"}"\n'
                           f'[site]\npages = "{REPO / "pages"}"\n')
         seed = REPO / "examples" / "ua-46-19" / "ua-46-19-initial.txt"
+        open_db(root / "site.db").close()
         advocate(config, "--now", "2019-04-10T09:00+05:00", "ingest", str(seed))
         first = advocate(config, "--now", "2019-04-10T09:00+05:00", "site", "build", str(root / "seed"))
         again = advocate(config, "--now", "2019-04-10T09:00+05:00", "site", "build", str(root / "seed"))

@@ -221,3 +221,25 @@ def test_intent_text_survives_the_round_trip():
         assert unquote(intent_link(network, text).split("text=", 1)[1]) == text
     assert intent_link("mastodon", text) is None
     assert intent_link("mastodon", text, "mastodon.social").startswith("https://mastodon.social/share?text=")
+
+
+def test_a_photo_with_alt_text_is_shown_and_carded_and_none_is_skipped(seeded):
+    """Photos arrive with issue 14: a case row with photo and photo_alt gets a local copy, an <img alt> and og:image."""
+    from advocate.config import load_config
+    from advocate.db import open_db
+
+    site = _build(seeded, "--base-url https://act.example.org/")
+    assert "<img" not in (site / SEED_PAGE / "index.en.html").read_text()  # no photo yet: no image, no error
+    picture = seeded.root / "bilash.jpg"
+    picture.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    db = open_db(load_config(seeded.config).database)
+    db["cases"].add_column("photo", str)
+    db["cases"].add_column("photo_alt", str)
+    db["cases"].update(1, {"photo": picture.name, "photo_alt": "Serikzhan Bilash speaking at a press conference"})
+    db.close()
+    _build(seeded, "--base-url https://act.example.org/")
+    page = (site / SEED_PAGE / "index.en.html").read_text()
+    assert '<img src="photo.jpg" alt="Serikzhan Bilash speaking at a press conference"' in page
+    assert '<meta property="og:image" content="https://act.example.org/cases/1-serikzhan-bilash/photo.jpg">' in page
+    assert (site / SEED_PAGE / "photo.jpg").read_bytes() == picture.read_bytes()
+    assert check_page(page) == []

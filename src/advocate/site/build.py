@@ -57,7 +57,8 @@ class Settings:
     base_url: str | None
     section_languages: tuple
     guard: GuardSettings
-    check: bool = True  # run the accessibility basics on every page written
+    check: bool = True  # run the accessibility basics on a few pages written
+    photos: Path = Path(".")  # relative photo paths are read from here: the database's folder
 
 
 def build_site(db, config, folder: Path, now: dt.datetime, *, base_url: str | None = None,
@@ -81,7 +82,8 @@ def build_site(db, config, folder: Path, now: dt.datetime, *, base_url: str | No
     templates = supporter_templates(config.messages, result_notes)
     letter_templates = letters.load_letters(kit.folder)
     guard = GuardSettings(config.guard.max_hashtags, config.guard.max_mentions, False)
-    settings = Settings(config.org, normalise_base(base_url), tuple(config.posting.languages), guard, check)
+    settings = Settings(config.org, normalise_base(base_url), tuple(config.posting.languages), guard, check,
+                        Path(config.database).parent)
     assets = _digest(kit.digest, SITE_VERSION, settings.org, settings.base_url or "", repr(settings.section_languages),
                      repr(guard), *(f"{t.path}\0{t.body}\0{t.optional}\0{t.networks}" for t in templates))
     result = BuildResult(folder, problems=result_notes)
@@ -181,7 +183,7 @@ def _case(db, row, now, kit, templates, letter_templates, settings: Settings, as
     if old.get("fingerprint") == fingerprint and all((result.folder / f).is_file() for f in old.get("files", [])):
         result.unchanged += 1
         return facts, old
-    photo_file = _copy_photo(facts, result.folder / case_dir, result)
+    photo_file = _copy_photo(facts, result.folder / case_dir, settings.photos, result)
     for language in languages:
         page = _case_page(facts, language, languages, kit, templates, letter_templates, settings, result)
         _write(result, str(case_dir / page_file(language, languages[0])), page)
@@ -194,6 +196,8 @@ def _case_page(facts, language, languages, kit, templates, letter_templates, set
     here = f"{base}cases/{facts['slug']}/" if base else None
     canonical = here + ("" if language == languages[0] else page_file(language, languages[0])) if here else None
     case = _display(facts, language, t)
+    if case["photo"]:
+        case["photo"] = {**case["photo"], "absolute": (here or "") + case["photo"]["src"]}
     context_case = _context_case(facts)
     deadline, days_left = facts["deadline"], facts["days_left"]
     link = canonical or facts["url"]
@@ -310,11 +314,11 @@ def _write(result: BuildResult, relative: str, text: str) -> None:
     result.written.append(relative)
 
 
-def _copy_photo(facts: dict, case_dir: Path, result: BuildResult) -> str | None:
+def _copy_photo(facts: dict, case_dir: Path, photos: Path, result: BuildResult) -> str | None:
     photo = facts["photo"]
     if not photo:
         return None
-    source = Path(photo["path"])
+    source = photos / Path(photo["path"]).expanduser()  # an absolute path stays as it is
     if not source.is_file():
         result.problems.append(f"case {facts['id']}: photo {source} is missing; the page is built without it")
         facts["photo"] = None
