@@ -149,3 +149,10 @@ def test_window_order_names_both_keys(tmp_path):
     path.write_text('[posting]\nwindow_start = "21:00"\nwindow_end = "09:00"\n')
     with pytest.raises(ConfigError, match=r"'posting.window_start' \(21:00\) must be before 'posting.window_end' \(09:00\)"):
         load_config(path)
+
+
+def test_a_control_character_in_an_account_setting_names_the_key(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[accounts.fedi]\ntype = "mastodon"\nbase_url = "https://example.org\\u0000"\n')
+    with pytest.raises(ConfigError, match=r"'accounts\.fedi\.base_url' holds a control character"):
+        load_config(path)

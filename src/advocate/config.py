@@ -437,6 +437,7 @@ def _account(name: str, table: Any, where: str, base: Path) -> dict:
     if kind not in ACCOUNT_TYPES:
         raise ConfigError(f"{where}: '{prefix}.type' must be one of {', '.join(ACCOUNT_TYPES)}, not {kind!r}")
     for key, value in table.items():
+        _check_controls(value, f"{prefix}.{key}", where)
         if any(word in key.lower() for word in ("secret", "token", "password", "api_key")) and key != "credentials_env":
             raise ConfigError(f"{where}: '{prefix}.{key}' looks like a secret; secrets come from environment variables, never config.toml")
         expected = ACCOUNT_KEY_TYPES.get(key)
