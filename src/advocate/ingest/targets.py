@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from advocate.ingest import labels
 from advocate.ingest.blocks import is_instruction
 from advocate.ingest.contacts import read_contacts
 from advocate.ingest.model import ParsedTarget
@@ -75,11 +76,20 @@ def find_targets(lines: list[str]) -> tuple[list[ParsedTarget], int | None]:
 def _block_starts(lines: list[str]) -> list[tuple[int, bool]]:
     starts = []
     for i, line in enumerate(lines):
-        if _ADDITIONAL.search(line) and len(line) < 400:
+        if (_ADDITIONAL.search(line) or labels.heading("additional_targets").search(line)) and len(line) < 400:
             starts.append((i, True))
-        elif _PRIMARY.search(line) or _INLINE.match(line):
+        elif _PRIMARY.search(line) or _INLINE.match(line) or _target_heading(line):
             starts.append((i, False))
     return _drop_nested(starts)
+
+
+def _target_heading(line: str) -> bool:
+    """'ACTÚEN: ESCRIBAN UN LLAMAMIENTO...', 'APPELLI A:', 'Write an appeal in
+    your own words': a short line opening with a phrase of labels' `target`."""
+    return len(line) <= _HEADING_LENGTH and bool(labels.heading("target").search(line))
+
+
+_HEADING_LENGTH = 200
 
 
 def _drop_nested(starts: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
@@ -123,9 +133,11 @@ def _opening(line: str, additional: bool) -> str:
 
 
 def _ends_block(line: str, additional: bool) -> bool:
-    if _END.search(line) or (not additional and _ADDITIONAL.search(line)):
+    if _END.search(line) or labels.heading("block_end").search(line) or labels.heading("social_media").search(line):
         return True
-    if additional and _PRIMARY.search(line):
+    if not additional and (_ADDITIONAL.search(line) or labels.heading("additional_targets").search(line)):
+        return True
+    if additional and (_PRIMARY.search(line) or _target_heading(line)):
         return True
     return _is_prose(line)
 
