@@ -29,6 +29,9 @@
       });
     }
   });
+  window.addEventListener("beforeprint", function () {  // browsers without ::details-content print letters open too
+    document.querySelectorAll("details").forEach(function (details) { details.open = true; });
+  });
   var form = document.getElementById("mastodon-form");
   if (!form) { return; }
   var input = document.getElementById("mastodon-server");

@@ -135,3 +135,16 @@ def test_a_screenshot_of_the_seed_page_is_kept(site, browser, tmp_path):
     keep = Path(os.environ.get("ADVOCATE_TEST_ARTIFACTS", REPO / "build" / "test-artifacts"))
     keep.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(shot, keep / "site-case.png")
+
+
+def test_the_page_prints_cleanly(site, browser, tmp_path):
+    """Printed: every text listed (none hidden by the script), no buttons, forms or language switch."""
+    from pypdf import PdfReader
+
+    pdf = tmp_path / "case.pdf"
+    browser._run("--no-pdf-header-footer", f"--print-to-pdf={pdf}", (site / PAGE / "index.en.html").resolve().as_uri())
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages)
+    assert "Serikzhan Bilash" in text and "Release Serikzhan Bilash" in text  # the model letter is printed open
+    assert "please do the right thing" in text and "I stand with Serikzhan Bilash" in text  # all variants
+    for gone in ("Post on X", "Show another text", "Use this server"):
+        assert gone not in text
