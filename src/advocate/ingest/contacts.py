@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -69,6 +70,16 @@ def _salutation(line: str) -> str | None:
     labelled = _SALUTATION_LABEL.match(line.strip())
     if labelled:
         return labelled.group(1).strip().rstrip(" .,;")
-    if _SALUTATION_WORDS.match(line.strip()) and len(line) < 80:
-        return line.strip().rstrip(" .,;")
+    text = line.strip()
+    if len(text) < 80 and (_SALUTATION_WORDS.match(text) or _salutation_words().match(text)):
+        # 'Monsieur le Ministre,' greets; 'Monsieur Honorius Kisimba Ngoy' names a target.
+        if text.startswith(("Dear", "Sehr geehrte")) or text.endswith((",", ":", ".", "!")):
+            return text.rstrip(" .,;:")
     return None
+
+
+@functools.cache
+def _salutation_words() -> re.Pattern:
+    from advocate.ingest import labels
+
+    return re.compile(rf"^{labels.alternation('salutation_words')}(?!\w)")

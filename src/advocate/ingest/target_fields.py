@@ -9,15 +9,18 @@ a name or part of the address.
 
 from __future__ import annotations
 
+import functools
 import re
 
+from advocate.ingest import labels
 from advocate.ingest.blocks import heading_words
 from advocate.ingest.model import ParsedTarget
 
 _EXCELLENCY = re.compile(r"(?i)^(?:H\.?\s?E\.?|his|her|son|su|seine|ihre)\s+(?:excellency|excellence"
                          r"|excelencia|exzellenz)\b\.?\s*|^H\.\s?E\.\s*")
 _HONORIFIC = re.compile(r"(?i)^(?:mr|mrs|ms|miss|dr|prof|sr|sra|srta|lic|licda|ing|abg|dña|don|m"
-                        r"|mme|mlle|me|herrn?|frau)\.?\s+(?=\S)")
+                        r"|mme|mlle|me|herrn?|frau|monsieur|madame|señor|señora|senhor|senhora|sig|sig\.ra"
+                        r"|s\.\s?e|господин|госпожа|г-н|г-жа)\.?\s+(?=\S)")
 _OFFICE = re.compile(
     r"(?i)\b(?:prosecutor|attorney|minister|ministry|president|prime|governor|ambassador|embassy"
     r"|mission|consulate|director|chief|head|secretary|commissioner|judge|mayor|chair|king|emir"
@@ -25,6 +28,22 @@ _OFFICE = re.compile(
     r"|gobernador[a]?|governador[a]?|embajador[a]?|embajada|secretari[oa]|procureur|ministre"
     r"|minist[èe]re|pr[ée]sident|gouverneur|ambassade(?:ur)?|directeur|minister(?:in|ium)?"
     r"|pr[äa]sident(?:in)?|generalstaatsanwalt|staatsanwalt|botschaft(?:er|erin)?|leiter(?:in)?)\b")
+
+
+def _is_office(piece: str) -> bool:
+    return bool(_OFFICE.search(piece) or _offices().search(piece))
+
+
+def _is_office_word(word: str) -> bool:
+    return bool(_OFFICE.fullmatch(word) or _offices().fullmatch(word))
+
+
+@functools.cache
+def _offices() -> re.Pattern:
+    """Title words of every language (labels' `offices`), whole words."""
+    return re.compile(rf"(?<!\w){labels.alternation('offices')}(?!\w)", re.IGNORECASE)
+
+
 _EMBASSY = re.compile(r"(?i)\b(?:embassy|embajada|ambassade|botschaft|mission)\b")
 _PLACE_WORD = re.compile(
     r"(?i)^(?:prospe[ck]t\w*|street|st\.?|avenue|ave\.?|av\.?|road|rd\.?|boulevard|blvd\.?|bd\.?|lane"
@@ -73,7 +92,7 @@ def _sort_piece(piece: str, titles: list, names: list, address: list) -> None:
         titles.append("Ambassador")
     if not piece or re.fullmatch(r"[\d\s()+\-./]+", piece):
         return  # an unlabelled phone number: we cannot tell it is a fax
-    if _OFFICE.search(piece) and not re.match(r"\d", piece):
+    if _is_office(piece) and not re.match(r"\d", piece):
         title, name = _split_office(piece)
         if name:
             names.append(name)
@@ -91,7 +110,7 @@ def _split_office(piece: str) -> tuple[str, str | None]:
     """'Ambassador Majid Takht Ravanchi' -> ('Ambassador', 'Majid Takht Ravanchi')."""
     words = piece.split()
     office = 0
-    while office < len(words) and _OFFICE.fullmatch(words[office]):
+    while office < len(words) and _is_office_word(words[office]):
         office += 1
     rest = words[office:]
     if office and len(rest) >= 2 and _all_name_words(rest):
@@ -104,14 +123,14 @@ def _split_name(piece: str) -> tuple[str | None, str]:
     ('Nurdauletov Gizat Daurenbekovich', 'Prospect Mengilik, 14 ...')."""
     words = piece.split()
     count = 0
-    for word in words[:5]:
+    for word in words[:7]:
         bare = word.rstrip(",")
         if _PLACE_WORD.match(bare) or not _is_name_word(bare):
             break
         count += 1
         if word.endswith(","):
             break
-    if count < 2 or (count == len(words) and count > 4):
+    if count < 2 or (count == len(words) and count > 6):
         return None, piece
     return _display_name(" ".join(words[:count]).rstrip(",")), " ".join(words[count:])
 
