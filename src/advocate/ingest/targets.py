@@ -4,6 +4,7 @@ copies to'. Each block is cut into targets, and each target into fields."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -86,7 +87,18 @@ def _block_starts(lines: list[str]) -> list[tuple[int, bool]]:
 def _target_heading(line: str) -> bool:
     """'ACTÚEN: ESCRIBAN UN LLAMAMIENTO...', 'APPELLI A:', 'Write an appeal in
     your own words': a short line opening with a phrase of labels' `target`."""
-    return len(line) <= _HEADING_LENGTH and bool(labels.heading("target").search(line))
+    if len(line) > _HEADING_LENGTH:
+        return False
+    if labels.heading("target").search(line):
+        return True
+    # 'POR FAVOR, ENVIE APELOS ANTES DE 3 DE DEZEMBRO DE 2010 PARA:'
+    return line.rstrip().endswith(":") and bool(_target_end().search(line)
+                                                 and labels.search("action_words").search(line))
+
+
+@functools.cache
+def _target_end() -> re.Pattern:
+    return re.compile(rf"(?<!\w){labels.alternation('target_end')}\s*:\s*$", re.IGNORECASE)
 
 
 _HEADING_LENGTH = 200
