@@ -57,6 +57,17 @@ BAD: dict[str, list[str]] = {
     "ingest.max_pages": ["0", "-1"],
     "ingest.max_line_chars": ["0", "-1"],
     "ingest.max_depth": ["0", "-1"],
+    "posting.case_spacing_minutes": ["-1", "100000"],
+    "quota.currency": ['"dollars"', '""', '"usd"'],
+    "quota.x_price_per_post": ["-0.01", "nan", "inf", '"0.015"'],
+    "quota.x_price_per_post_with_link": ["-1", "1e9"],
+    "quota.x_prices_checked": ['"last week"', '""', '"2026-13-01"'],
+    "quota.x_posts_per_24h_per_user": ["0", "-1"],
+    "quota.x_posts_per_24h_per_app": ["0", "99999999999"],
+    "quota.bluesky_points_per_hour": ["0"],
+    "quota.bluesky_points_per_day": ["0"],
+    "quota.bluesky_points_per_post": ["0"],
+    "quota.mastodon_requests_per_5_minutes": ["0", "-300"],
     "site.folder": ["3", '"si\\u0007te"'],
     "site.base_url": ['"act.example.org"', '"https://act example.org"', "3"],
     "site.pages": ['""', '"   "'],
@@ -68,6 +79,7 @@ GOOD: dict[str, str] = {
     "posting.jitter_minutes": "0", "posting.languages": '["en", "ru", "pt-BR"]', "daemon.lock_file": '".advocate.lock"',
     "notify.digest_time": '""', "posting.daily_cap": '"basic"', "guard.max_mentions": "0",
     "ingest.max_pages": "1", "posting.window_start": '"00:00"', "posting.window_end": '"23:59"',
+    "quota.x_price_per_post": "0", "quota.x_price_per_post_with_link": "1", "posting.case_spacing_minutes": "0",
 }
 
 
@@ -108,7 +120,7 @@ def test_a_bad_value_is_one_line_naming_the_file_and_the_key(tmp_path, key, valu
 def _wrong_type(default) -> str:
     if isinstance(default, bool):
         return '"true"'
-    if isinstance(default, (int, list)):
+    if isinstance(default, (int, float, list)):
         return '"text"'
     return "3"
 
@@ -156,3 +168,23 @@ def test_a_control_character_in_an_account_setting_names_the_key(tmp_path):
     path.write_text('[accounts.fedi]\ntype = "mastodon"\nbase_url = "https://example.org\\u0000"\n')
     with pytest.raises(ConfigError, match=r"'accounts\.fedi\.base_url' holds a control character"):
         load_config(path)
+
+
+@pytest.mark.parametrize("table, key", [
+    ('languages = "en"', "languages"), ('languages = ["english"]', "languages"), ("languages = [1]", "languages"),
+    ("monthly_budget = -5", "monthly_budget"), ('monthly_budget = "25"', "monthly_budget"), ("monthly_budget = nan", "monthly_budget"),
+    ("monthly_budget = true", "monthly_budget"),
+])
+def test_an_accounts_planning_keys_are_checked(tmp_path, table, key):
+    path = tmp_path / "config.toml"
+    path.write_text(f'[accounts.org_x]\ntype = "x"\n{table}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"accounts\.org_x\.{key}") as raised:
+        load_config(path)
+    assert len(str(raised.value).splitlines()) == 1
+
+
+def test_an_accounts_languages_and_budget_are_accepted(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[accounts.org_x]\ntype = "x"\nlanguages = ["ru", "kk"]\nmonthly_budget = 25.5\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.account("org_x")["languages"] == ["ru", "kk"] and config.account("org_x")["monthly_budget"] == 25.5

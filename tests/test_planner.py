@@ -121,3 +121,78 @@ def test_a_case_can_have_its_own_strategy_and_pace():
     day = dt.date(2019, 4, 12)
     counts = Counter(s.case_id for s in slots if s.at.astimezone(LONDON).date() == day)
     assert counts == {1: 3, 2: 1}
+
+
+# --- many accounts, one campaign ---------------------------------------------------------
+
+def test_two_accounts_posts_for_one_case_keep_the_case_spacing():
+    cases = [PlanCase(i, deadline("2019-04-14")) for i in (1, 2, 3)]
+    spaced = settings(posts_per_day=3, min_spacing=dt.timedelta(minutes=20), case_spacing=dt.timedelta(hours=1))
+    slots = plan(cases, ["a", "b", "c"], spaced, at("2019-04-10T06:00+00:00"), [])
+    assert {s.account for s in slots} == {"a", "b", "c"}
+    for case_id in (1, 2, 3):
+        mine = sorted((s.at, s.account) for s in slots if s.case_id == case_id)
+        for (t1, a1), (t2, a2) in zip(mine, mine[1:]):
+            assert a1 == a2 or t2 - t1 >= dt.timedelta(hours=1), (case_id, t1, a1, t2, a2)
+
+
+def test_the_case_spacing_counts_posts_already_kept():
+    kept = [Kept(1, "a", at("2019-04-10T12:00+01:00"))]
+    spaced = settings(posts_per_day=1, case_spacing=dt.timedelta(hours=2), window_start=dt.time(11), window_end=dt.time(14))
+    slots = plan([PlanCase(1, deadline("2019-04-10"))], ["a", "b"], spaced, at("2019-04-10T06:00+00:00"), kept)
+    assert all(abs(s.at - kept[0].at) >= dt.timedelta(hours=2) for s in slots if s.account == "b")
+
+
+def test_a_case_runs_only_on_the_accounts_it_names():
+    cases = [PlanCase(1, deadline("2019-04-12"), accounts=("b",)), PlanCase(2, deadline("2019-04-12"))]
+    slots = plan(cases, ["a", "b"], settings(), at("2019-04-10T06:00+00:00"), [])
+    assert {s.account for s in slots if s.case_id == 1} == {"b"}
+    assert {s.account for s in slots if s.case_id == 2} == {"a", "b"}
+
+
+APRIL_10 = "--now 2019-04-10T09:00+05:00"
+TWO_X = """
+[accounts.national]
+type = "x"
+[accounts.regional]
+type = "x"
+"""
+
+
+def _two_x_accounts(workspace, extra: str = "") -> None:
+    workspace.set_config('accounts = ["rehearsal"]', 'accounts = ["national", "regional"]')
+    workspace.config.write_text(workspace.config.read_text() + TWO_X + extra)
+
+
+def test_no_two_accounts_post_the_same_words_for_one_case(workspace, seeds):
+    from advocate.messages.guard import dedupe_key
+
+    _two_x_accounts(workspace)
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    posts = workspace.json(f"{APRIL_10} queue --all")
+    assert {p["channel"] for p in posts} == {"national", "regional"}
+    keys = [dedupe_key(p["text"]) for p in posts]
+    assert len(keys) == len(set(keys)), "two posts of one campaign share their words"
+
+
+def test_an_account_posts_only_in_its_own_languages(workspace, seeds):
+    _two_x_accounts(workspace)
+    workspace.set_config('[accounts.regional]\ntype = "x"\n', '[accounts.regional]\ntype = "x"\nlanguages = ["ru"]\n')
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    posts = workspace.json(f"{APRIL_10} queue --all")
+    regional = [p for p in posts if p["channel"] == "regional"]
+    assert regional and all(p["language"] == "ru" for p in regional)
+
+
+def test_case_edit_names_the_accounts_a_campaign_runs_on(workspace, seeds):
+    _two_x_accounts(workspace)
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    workspace.run(f"{APRIL_10} schedule")
+    out = workspace.run(f"{APRIL_10} case edit 1 --set accounts=regional").output
+    assert "plan updated" in out
+    pending = [p for p in workspace.json(f"{APRIL_10} queue") if p["status"] in ("draft", "scheduled")]
+    assert pending and {p["channel"] for p in pending} == {"regional"}
+    refused = workspace.run(f"{APRIL_10} case edit 1 --set accounts=nobody", ok=False)
+    assert refused.exit_code == 1 and "no account 'nobody'" in refused.output and "Traceback" not in refused.output

@@ -244,16 +244,19 @@ EDITABLE = {
     "subject_kind": m.SUBJECT_KINDS, "subject_name": str, "role": str,
     "country": str, "timezone": str, "issued": "date", "deadline": "date",
     "hashtags": list, "handles": list, "languages": list, "suggested_message": str, "url": str,
-    # How this case's campaign is planned, over [posting]'s defaults.
-    "strategy": ("even", "ramp"), "posts_per_day": int,
+    # How this case's campaign is planned, over [posting]'s defaults; accounts: the ones it runs on.
+    "strategy": ("even", "ramp"), "posts_per_day": int, "accounts": list,
 }
-PLAN_FIELDS = ("strategy", "posts_per_day")
+PLAN_FIELDS = ("strategy", "posts_per_day", "accounts")
 
 
 def plan_settings(case: dict) -> dict:
-    """The case's own strategy / posts_per_day, where the coordinator set them."""
+    """The case's own strategy / posts_per_day / accounts, where the coordinator set them."""
     overrides = loads(case["overrides"], {})
-    return {k: overrides[k] for k in PLAN_FIELDS if k in overrides}
+    settings = {k: overrides[k] for k in PLAN_FIELDS if k in overrides}
+    if "accounts" in settings:
+        settings["accounts"] = tuple(settings["accounts"])
+    return settings
 
 
 def parse_assignment(text: str) -> tuple[str, object]:

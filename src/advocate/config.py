@@ -34,6 +34,7 @@ class PostingSettings:
     last_call_days: int = 2
     stale_after_minutes: int = 60
     default_campaign_days: int = 0  # a case with no deadline campaigns this long after its UA's date; 0 = skip it
+    case_spacing_minutes: int = 30  # two accounts' posts for one case keep this far apart
 
     @property
     def zone(self) -> ZoneInfo:
@@ -112,6 +113,29 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class QuotaSettings:
+    """What posting costs and what each network allows, for the forecast
+    (schedule, calendar, review) and [accounts.NAME] monthly_budget.
+
+    X charges per post created, more for a post carrying a link: the
+    defaults are X's published pay-per-use rates ("Content: Create" and
+    "Content: Create (with URL)", https://docs.x.com/x-api/getting-started/pricing),
+    checked on x_prices_checked. Prices change: set them from your Developer Console.
+    """
+
+    currency: str = "USD"
+    x_price_per_post: float = 0.015
+    x_price_per_post_with_link: float = 0.200
+    x_prices_checked: str = "2026-12-06"
+    x_posts_per_24h_per_user: int = 100     # POST /2/tweets per user (X's docs)
+    x_posts_per_24h_per_app: int = 1667     # and per app: every X account of this config together
+    bluesky_points_per_hour: int = 5000     # Bluesky's PDS write limits per account; a post costs 3
+    bluesky_points_per_day: int = 35000
+    bluesky_points_per_post: int = 3
+    mastodon_requests_per_5_minutes: int = 300  # Mastodon's default per account
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path | None
     database: Path
@@ -127,6 +151,7 @@ class Config:
     notify: NotifySettings = field(default_factory=NotifySettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
+    quota: QuotaSettings = field(default_factory=QuotaSettings)
 
     @property
     def lock_path(self) -> Path:
@@ -183,7 +208,7 @@ def load_config(path: Path | None) -> Config:
 
 def _build(raw: dict, path: Path | None, base: Path) -> Config:
     where = str(path) if path else "defaults"
-    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify", "ingest", "site"}, where, "")
+    _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify", "ingest", "site", "quota"}, where, "")
     top = raw.get("advocate", {})
     _check_table(top, ADVOCATE_KEYS, where, "advocate")
     _check_rules(top, "advocate", where)
@@ -210,6 +235,7 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
         notify=_notify(raw.get("notify", {}), where),
         ingest=_section(IngestSettings, raw.get("ingest", {}), where, "ingest"),
         site=_site(raw.get("site", {}), where, base),
+        quota=_quota(raw.get("quota", {}), where),
     )
 
 
@@ -296,6 +322,17 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _FILE_NAME = re.compile(r"[^/\\\x00-\x1f]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ANY: Rule = ((lambda v: True), "")
+_PRICES = ("x_price_per_post", "x_price_per_post_with_link")
+_PRICE: Rule = ((lambda v: 0 <= v <= 1000), "a price of 0 or more (and at most 1,000), like 0.015")  # nan and inf fail too
+
+
+def _is_date(value: str) -> bool:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
 _FLAG: Rule = _ANY  # true/false: the type check says it all
 _NON_EMPTY: Rule = ((lambda v: bool(v.strip())), "a non-empty string")
 
@@ -321,6 +358,7 @@ RULES: dict[str, dict[str, Rule]] = {
         "last_call_days": _between(0, 366),
         "stale_after_minutes": _between(0, 525_600),
         "default_campaign_days": _between(0, 3650),
+        "case_spacing_minutes": _between(0, 1440),
     },
     "guard": {
         "max_hashtags": _at_least(0),
@@ -346,6 +384,15 @@ RULES: dict[str, dict[str, Rule]] = {
         "urls_env": ((lambda v: bool(_ENV_NAME.fullmatch(v))), "must name an environment variable, e.g. \"ADVOCATE_NOTIFY_URLS\""),
         "events": _ANY,  # checked by _notify against NOTIFY_EVENTS
         "digest_time": ((lambda v: v == "" or _is_clock(v)), "a time like \"08:00\" or \"\" (no digest)"),
+    },
+    "quota": {
+        "currency": ((lambda v: bool(re.fullmatch(r"[A-Z]{3}", v))), "a currency code like \"USD\""),
+        "x_price_per_post": _PRICE,
+        "x_price_per_post_with_link": _PRICE,
+        "x_prices_checked": (_is_date, "the date the prices were checked, like \"2026-12-06\""),
+        **{key: _between(1, 10_000_000) for key in ("x_posts_per_24h_per_user", "x_posts_per_24h_per_app",
+                                                     "bluesky_points_per_hour", "bluesky_points_per_day",
+                                                     "bluesky_points_per_post", "mastodon_requests_per_5_minutes")},
     },
     "site": {
         "folder": _ANY,  # empty: no site
@@ -394,6 +441,12 @@ def _inbox(table: Any, where: str, base: Path) -> InboxSettings:
     return InboxSettings(folder=str(_path(base, inbox.folder))) if inbox.folder.strip() else InboxSettings()
 
 
+def _quota(table: Any, where: str) -> QuotaSettings:
+    if isinstance(table, dict):  # a price may be written as a whole number: 1 means 1.0
+        table = {k: float(v) if k in _PRICES and type(v) is int else v for k, v in table.items()}
+    return _section(QuotaSettings, table, where, "quota")
+
+
 def _site(table: Any, where: str, base: Path) -> SiteSettings:
     site = _section(SiteSettings, table, where, "site")
     folder = str(_path(base, site.folder)) if site.folder.strip() else ""
@@ -429,6 +482,18 @@ ACCOUNT_KEY_TYPES = {"type": str, "outbox": str, "base_url": str, "handle": str,
 ACCOUNT_KEY_NAMES = {str: "a string", (int, float): "a number of seconds", dict: "a table like { api_key = \"VAR\" }"}
 
 
+def _planning_keys(table: dict, prefix: str, where: str) -> None:
+    """The keys the planner reads from an account's table (the channel reads the rest)."""
+    languages = table.get("languages", [])
+    if not isinstance(languages, list) or not all(isinstance(c, str) and _LANGUAGE.fullmatch(c) for c in languages):
+        raise ConfigError(f"{where}: '{prefix}.languages' must be a list of language codes like [\"en\", \"ru\"], not {_shown(languages)}; "
+                          "fix it, or delete the line to post in each case's languages")
+    budget = table.get("monthly_budget", 0)
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 <= budget <= 10_000_000:
+        raise ConfigError(f"{where}: '{prefix}.monthly_budget' must be an amount of 0 or more in [quota] currency, like 25, "
+                          f"not {_shown(budget)}; fix it, or delete the line for no budget")
+
+
 def _account(name: str, table: Any, where: str, base: Path) -> dict:
     prefix = f"accounts.{name}"
     if not isinstance(table, dict):
@@ -443,6 +508,7 @@ def _account(name: str, table: Any, where: str, base: Path) -> dict:
         expected = ACCOUNT_KEY_TYPES.get(key)
         if expected and (not isinstance(value, expected) or isinstance(value, bool)):
             raise ConfigError(f"{where}: '{prefix}.{key}' must be {ACCOUNT_KEY_NAMES[expected]}, not {value!r}")
+    _planning_keys(table, prefix, where)
     settings = dict(table)
     if kind == "dryrun":
         settings["outbox"] = str(_path(base, table.get("outbox", f"outbox-{name}.jsonl")))

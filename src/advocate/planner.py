@@ -111,26 +111,45 @@ def _plan_day(day, account, active, wanted, settings, window, kept_today, by_cas
     wants = {c.id: wanted[c.id] - already[c.id] for c in active}
     budget = settings.daily_cap - len(kept_today)
     order = _round_robin(active, wants, budget)
-    times = _times(day, account, start, end, len(order), settings, [k.at for k in kept_today])
-    slots = []
-    for case, at in _pair(order, times, account, settings.case_spacing, by_case):
-        if at < case.deadline_at:
-            slots.append(Slot(case.id, account, at))
-    return slots
+    taken = [k.at for k in kept_today]
+    times = _times(day, account, start, end, len(order), settings, taken)
+    pairs = list(zip(order, times))
+    if settings.case_spacing:
+        pairs = _apart(pairs, account, settings, (start, end), taken, by_case)
+    return [Slot(case.id, account, at) for case, at in pairs if at < case.deadline_at]
 
 
-def _pair(order: list[PlanCase], times: list[dt.datetime], account: str, spacing: dt.timedelta, by_case) -> list:
-    """Cases in round-robin order onto times in order; a case whose post on another
-    account is within `spacing` of a time waits for a later time (or for another day)."""
-    if not spacing:
-        return list(zip(order, times))
-    pairs, waiting = [], list(order)
-    for at in times:
-        for i, case in enumerate(waiting):
-            if all(other == account or abs(at - when) >= spacing for other, when in by_case.get(case.id, ())):
-                pairs.append((waiting.pop(i), at))
-                break
-    return pairs
+def _apart(pairs: list, account: str, settings: PlanSettings, window, taken: list, by_case) -> list:
+    """Move each post that comes within case_spacing of its case's post on another
+    account to the first later time clear of those (and min_spacing from this
+    account's own); a post with no such time left that day is dropped."""
+    start, end = window
+    mine = sorted([*taken, *(at for _, at in pairs)])
+    kept = []
+    for case, at in pairs:
+        others = sorted(when for other, when in by_case.get(case.id, ()) if other != account)
+        moved = _clear_of(at, others, settings.case_spacing, start, end, ordered=True)
+        if moved != at:
+            mine.remove(at)
+            moved = _clear_both(moved, others, mine, settings, start, end)
+            if moved is None:
+                continue
+            bisect.insort(mine, moved)
+        kept.append((case, moved.replace(microsecond=0)))
+    return kept
+
+
+def _clear_both(at, others, mine, settings: PlanSettings, start, end):
+    """The first time at or after `at` clear of the case's other posts and this account's."""
+    for _ in range(len(others) + len(mine) + 1):
+        if at is None:
+            return None
+        clear = _clear_of(at, mine, settings.min_spacing, start, end, ordered=True)
+        clear = clear and _clear_of(clear, others, settings.case_spacing, start, end, ordered=True)
+        if clear == at:
+            return at
+        at = clear
+    return None
 
 
 def _window(day: dt.date, settings: PlanSettings, zone) -> tuple[dt.datetime, dt.datetime]:
@@ -236,5 +255,5 @@ def settings_from(posting) -> PlanSettings:
         posts_per_day=posting.posts_per_day, strategy=posting.strategy,
         min_spacing=dt.timedelta(minutes=posting.min_spacing_minutes),
         jitter=dt.timedelta(minutes=posting.jitter_minutes), daily_cap=posting.daily_cap,
-        case_spacing=dt.timedelta(minutes=getattr(posting, "case_spacing_minutes", 0)),
+        case_spacing=dt.timedelta(minutes=posting.case_spacing_minutes),
     )

@@ -20,6 +20,7 @@ from .settings import AccountConfig
 UTC = dt.timezone.utc
 RETRY_BACKOFF = dt.timedelta(minutes=1)  # a default; the dispatcher may back off further
 RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # X's shortest window, for a 429 with no reset time
+PLANNING_KEYS = {"languages", "monthly_budget"}  # an account's keys for the planner (config.py checks them), not the channel
 RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
 
 SENT = "sent"
@@ -64,7 +65,7 @@ class RemotePost:
 
 class Channel(ABC):
     network: str
-    settings_keys: set[str] = {"type"}  # the keys its config table may hold
+    settings_keys: set[str] = {"type"}  # the keys its config table may hold (and PLANNING_KEYS)
 
     @classmethod
     def from_settings(
@@ -76,7 +77,7 @@ class Channel(ABC):
     ) -> Channel:
         """Build from the account's config table; ChannelError names what is wrong."""
         config = AccountConfig(account, settings, environ, base_dir)
-        config.check_keys(cls.settings_keys)
+        config.check_keys(cls.settings_keys | PLANNING_KEYS)
         return cls.from_config(config)
 
     @classmethod

@@ -93,7 +93,7 @@ def _with_source(value, source):
 @click.argument("case_id", type=ID)
 @click.option("--set", "assignments", type=TEXT, multiple=True, metavar="FIELD=VALUE",
               help="e.g. deadline=2019-06-01, hashtags=#Bilash,#KazakhsInChina, subject_kind=group, "
-                   "subject_name=\"twelve protesters\", role=journalist; kept over re-ingests. "
+                   "subject_name=\"twelve protesters\", role=journalist, accounts=org_x,org_bsky (the accounts it runs on); kept over re-ingests. "
                    "With --target N, the target's fields instead: name, title, email, fax, handle, address, salutation.")
 @click.option("--target", "target_number", type=COUNT, metavar="N",
               help="Make every --set correct target N (numbered as in 'case show'), e.g. --target 1 --set email=office@prokuratura.kz")
@@ -124,6 +124,9 @@ def case_edit(app, case_id, assignments, target_number, added, removed, target_h
 
     parse = parse_target_assignment if target_number is not None else parse_assignment
     values = dict(parse(a) for a in assignments)
+    unknown = [name for name in values.get("accounts", []) if target_number is None and name not in app.config.accounts]
+    if unknown:
+        raise InvalidChange(f"--set accounts: no account '{unknown[0]}' in the config; use some of: {', '.join(app.config.accounts)}")
     new_targets = [parse_new_target(spec) for spec in added]
     db, now = app.db(), app.now()
     with write(db):  # all of it or none: one bad --target-handle undoes the --set too
