@@ -43,8 +43,9 @@ def read_contacts(line: str) -> Contacts:
     salutation = _salutation(line)
     if salutation:
         return Contacts(salutation=salutation)
-    found = Contacts(faxes=[m.group(1).strip() for m in _FAX.finditer(line)])
-    line = _PHONE.sub(" ", _FAX.sub(" ", line))
+    fax = _fax()
+    found = Contacts(faxes=[m.group(1).strip() for m in fax.finditer(line)])
+    line = _PHONE.sub(" ", fax.sub(" ", line))
     found.emails = EMAIL.findall(line)
     line = EMAIL.sub(" ", line)
     profiles = ["@" + h for h in PROFILE.findall(line)]
@@ -76,6 +77,15 @@ def _salutation(line: str) -> str | None:
         if text.startswith(("Dear", "Sehr geehrte")) or text.endswith((",", ":", ".", "!")):
             return text.rstrip(" .,;:")
     return None
+
+
+@functools.cache
+def _fax() -> re.Pattern:
+    """'Fax: +7 495 ...', 'Télécopieur : ...', 'Факс: ...' (labels' `fax`)."""
+    from advocate.ingest import labels
+
+    return re.compile(rf"(?i)(?<!\w)(?:fax|t[ée]l[ée]copie|telefax|{labels.alternation('fax')})"
+                      r"\s*(?:no\.?|number|n[uú]mero|nr\.?)?\s*:?\s*(\+?\d[\d\s().\-/]{5,}\d)")
 
 
 @functools.cache

@@ -125,9 +125,11 @@ def _read_block(lines: list[str], start: int, additional: bool) -> list[Draft]:
         line = lines[i]
         if i == start or _ADDITIONAL.search(line) or _INLINE.match(line):
             line = _opening(line, additional and not _INLINE.match(line))
+        if i > start and is_instruction(lines[i]) and not _INLINE.match(lines[i]):
+            continue  # 'Write an appeal in your own words or use the model letter below.'
         if i > start and _ends_block(lines[i], additional):
             break
-        if not line or _DATE_LINE.match(line) or (i > start and is_instruction(line)):
+        if not line or _DATE_LINE.match(line):
             blank_before = blank_before or not line
             continue
         _add_line(drafts, i, _AFTERWORD.sub("", line) if i > start or additional else line,
