@@ -233,8 +233,9 @@ def test_a_photo_with_alt_text_is_shown_and_carded_and_none_is_skipped(seeded):
     picture = seeded.root / "bilash.jpg"
     picture.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     db = open_db(load_config(seeded.config).database)
-    db["cases"].add_column("photo", str)
-    db["cases"].add_column("photo_alt", str)
+    for column in ("photo", "photo_alt"):  # issue 14's migration adds them; before it, the test does
+        if column not in db["cases"].columns_dict:
+            db["cases"].add_column(column, str)
     db["cases"].update(1, {"photo": picture.name, "photo_alt": "Serikzhan Bilash speaking at a press conference"})
     db.close()
     _build(seeded, "--base-url https://act.example.org/")

@@ -29,7 +29,7 @@ def _default_folder(app) -> Path | None:
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 @click.pass_obj
 def site_build(app, folder, base_url, as_json):
-    """Write the index of open cases and DIR/cases/<slug>/index.html per case (default DIR: [site] folder)."""
+    """Write the index of open cases and FOLDER/cases/<id>-<name>/index.html per case (default: [site] folder)."""
     from ..output import echo_json, warn
     from ..site.build import build_site
 
