@@ -7,8 +7,10 @@
         assert fake.records[0]["facets"][0]["index"] == {"byteStart": 15, "byteEnd": 22}
 
 Speaks com.atproto.server.createSession, app.bsky.actor.getProfile,
-com.atproto.identity.resolveHandle, com.atproto.repo.createRecord (keeps
-each record as sent, facets included) and app.bsky.feed.getAuthorFeed.
+com.atproto.identity.resolveHandle, com.atproto.repo.uploadBlob (keeps the
+bytes), com.atproto.repo.createRecord (keeps each record as sent, facets
+and embeds included; an embed's blobs must exist and be 1,000,000 bytes at
+most) and app.bsky.feed.getAuthorFeed.
 Like Bluesky it has no idempotency: the same text twice makes two posts.
 Errors have XRPC's shape: {"error": "InvalidRecord", "message": "..."}.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import secrets
 import time
@@ -34,9 +37,11 @@ _ROUTES = {
     ("GET", "app.bsky.actor.getProfile"): "profile",
     ("GET", "com.atproto.identity.resolveHandle"): "resolve",
     ("POST", "com.atproto.repo.createRecord"): "create",
+    ("POST", "com.atproto.repo.uploadBlob"): "upload",
     ("GET", "app.bsky.feed.getAuthorFeed"): "feed",
 }
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
+MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images: an image blob's maxSize
 
 
 def error(status: int, name: str | None = None, message: str | None = None, headers: dict | None = None) -> Reply:
@@ -65,6 +70,7 @@ class FakeBluesky(FakeServer):
         self.tokens: set[str] = set()  # access tokens this fake still accepts
         self.records: list[dict] = []  # records as created, oldest first (with "uri")
         self.reposts: list[dict] = []  # other people's posts this account reposted
+        self.blobs: dict[str, dict] = {}  # cid -> {"data": bytes, "mimeType"}
         self._seq = 0
 
     def route(self, method: str, path: str) -> str:
@@ -114,8 +120,36 @@ class FakeBluesky(FakeServer):
             return 200, {"did": self.known_handles[handle]}, {}
         return 400, {"error": "InvalidRequest", "message": "Unable to resolve handle"}, {}
 
+    def _upload(self, seen: Seen):
+        """com.atproto.repo.uploadBlob: the raw bytes; limits are checked when a record uses the blob."""
+        if not seen.raw:
+            return 400, error(400, "InvalidRequest", "request body is empty").body, {}
+        cid = "bafkrei" + hashlib.sha256(seen.raw).hexdigest()[:52]
+        mime = seen.headers.get("content-type", "*/*")
+        with self._lock:
+            self.blobs[cid] = {"data": seen.raw, "mimeType": mime}
+        return 200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(seen.raw)}}, {}
+
+    def _embed_problem(self, embed: dict | None) -> str | None:
+        """Why a record's embed would be refused: unknown or oversized blobs."""
+        if not embed:
+            return None
+        blobs = [i.get("image") for i in embed.get("images", [])]
+        if embed.get("$type") == "app.bsky.embed.external" and (embed.get("external") or {}).get("thumb"):
+            blobs.append(embed["external"]["thumb"])
+        for blob in blobs:
+            cid = ((blob or {}).get("ref") or {}).get("$link")
+            if cid not in self.blobs:
+                return f"Could not find blob: {cid}"
+            if len(self.blobs[cid]["data"]) > MAX_IMAGE_BYTES:
+                return f"Blob too big: {len(self.blobs[cid]['data'])} > {MAX_IMAGE_BYTES}"
+        return None
+
     def _create(self, seen: Seen):
         record = seen.body.get("record", {})
+        problem = self._embed_problem(record.get("embed"))
+        if problem:
+            return 400, error(400, "InvalidRecord", problem).body, {}
         if len(record.get("text", "")) > 300:  # Bluesky counts graphemes; close enough here
             return 400, error(400, "InvalidRecord", "Invalid app.bsky.feed.post record: "
                               "Record/text must not be longer than 300 graphemes").body, {}

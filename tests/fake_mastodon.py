@@ -7,7 +7,10 @@
         assert fake.create_counts["text"] == 2 and fake.posted_count("text") == 1
 
 Speaks POST /api/v1/statuses, GET /api/v1/accounts/verify_credentials,
-GET /api/v1/accounts/:id/statuses and GET /api/v1/instance. Like Mastodon,
+GET /api/v1/accounts/:id/statuses, GET /api/v1/instance (and v2), and
+POST /api/v2/media (multipart `file` and `description`: 16 MB and 1,500
+characters at most, as Mastodon 4.x by default); a status's media_ids must
+name uploaded attachments. Like Mastodon,
 a repeated Idempotency-Key answers the status it already made; status ids
 are snowflakes (milliseconds << 16) so since_id given as a date works; and
 content comes back as HTML, mentions shortened to @user.
@@ -45,7 +48,11 @@ _ROUTES = (
     ("GET", r"/api/v1/accounts/verify_credentials", "me"),
     ("GET", r"/api/v1/accounts/[^/]+/statuses", "timeline"),
     ("GET", r"/api/v1/instance", "instance"),
+    ("GET", r"/api/v2/instance", "instance_v2"),
+    ("POST", r"/api/v[12]/media", "upload"),
 )
+MAX_IMAGE_BYTES = 16 * 1024 * 1024
+MAX_DESCRIPTION = 1500
 
 
 class FakeMastodon(FakeServer):
@@ -57,11 +64,12 @@ class FakeMastodon(FakeServer):
         self.max_chars = max_chars
         self.statuses: list[dict] = []  # created, oldest first
         self.by_key: dict[str, dict] = {}  # Idempotency-Key -> status
+        self.media: dict[str, dict] = {}  # attachment id -> {"data", "content_type", "description"}
         self._seq = 0
 
     def route(self, method: str, path: str) -> str:
         for want, pattern, name in _ROUTES:
-            if method == want and re.fullmatch(pattern, path):
+            if method == want and re.fullmatch(pattern, path.rstrip("/")):
                 return name
         return "unknown"
 
@@ -69,7 +77,7 @@ class FakeMastodon(FakeServer):
         return body.get("status")
 
     def refuse(self, seen: Seen) -> Reply | None:
-        if seen.route == "instance" or self.token is None:
+        if seen.route in ("instance", "instance_v2") or self.token is None:
             return None
         if seen.headers.get("authorization") != f"Bearer {self.token}":
             return error(401)
@@ -88,6 +96,11 @@ class FakeMastodon(FakeServer):
             return 200, self._timeline(seen.query), {}
         if seen.route == "instance":
             return 200, {"uri": "127.0.0.1", "title": "Fake", "version": "4.3.0"}, {}
+        if seen.route == "instance_v2":
+            return 200, {"domain": "127.0.0.1", "title": "Fake", "version": "4.3.0",
+                         "api_versions": {"mastodon": 2}}, {}
+        if seen.route == "upload":
+            return self._upload(seen)
         return 404, {"error": "Record not found"}, {}
 
     def _create(self, seen: Seen) -> tuple[int, dict, dict]:
@@ -97,7 +110,11 @@ class FakeMastodon(FakeServer):
                 return 200, _public(self.by_key[key]), {}
             if len(text) > self.max_chars:
                 return 422, {"error": f"Validation failed: Text character limit of {self.max_chars} exceeded"}, {}
+            ids = _media_ids(seen.body)
+            if any(i not in self.media for i in ids):
+                return 422, {"error": "Validation failed: Media attachments are invalid"}, {}
             status = self._status(text, seen.body.get("visibility", "public"))
+            status["media_attachments"] = [self._attachment(i) for i in ids]
             self.statuses.append(status)
             if key:
                 self.by_key[key] = status
@@ -116,6 +133,28 @@ class FakeMastodon(FakeServer):
             "media_attachments": [], "account": self._account(), "_text": text,
         }
 
+    def _upload(self, seen: Seen) -> tuple[int, dict, dict]:
+        file = seen.body.get("file")
+        description = seen.body.get("description")
+        if not isinstance(file, dict) or not file["data"]:
+            return 422, {"error": "Validation failed: File can't be blank"}, {}
+        if len(file["data"]) > MAX_IMAGE_BYTES:
+            return 422, {"error": "Validation failed: File file size must be less than 16 MB"}, {}
+        if description is not None and len(description) > MAX_DESCRIPTION:
+            return 422, {"error": "Validation failed: Description is too long (maximum is 1500 characters)"}, {}
+        with self._lock:
+            self._seq += 1
+            media_id = str(110_000_000_000_000_000 + self._seq)
+            self.media[media_id] = {"data": file["data"], "content_type": file["content_type"],
+                                    "description": description}
+        return 200, self._attachment(media_id), {}
+
+    def _attachment(self, media_id: str) -> dict:
+        media = self.media[media_id]
+        return {"id": media_id, "type": "image", "url": f"{self.base_url}/media/{media_id}.jpg",
+                "preview_url": f"{self.base_url}/media/{media_id}-small.jpg", "description": media["description"],
+                "meta": {}, "blurhash": None}
+
     def _account(self) -> dict:
         return {"id": self.account_id, "username": self.username, "acct": self.username,
                 "url": f"{self.base_url}/@{self.username}", "display_name": "Advocate Test",
@@ -127,6 +166,11 @@ class FakeMastodon(FakeServer):
         with self._lock:
             newest_first = [s for s in reversed(self.statuses) if int(s["id"]) > since]
         return [_public(s) for s in newest_first[:limit]]
+
+
+def _media_ids(body: dict) -> list[str]:
+    value = body.get("media_ids[]", body.get("media_ids")) or []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def _public(status: dict) -> dict:

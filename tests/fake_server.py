@@ -65,6 +65,7 @@ class Seen:
     query: dict[str, list[str]]
     target: str  # the path and query string exactly as requested
     text: str | None  # the post's text, for a create
+    raw: bytes = b""  # the body as received (uploads: multipart/form-data)
 
     @property
     def host(self) -> str:
@@ -177,10 +178,11 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
 
         def _serve(self):
             parts = urlsplit(self.path)
-            body = self._read_body()
+            raw = self._read_raw()
+            body = self._parse_body(raw)
             seen = Seen(self.command, parts.path, fake.route(self.command, parts.path),
                         {k.lower(): v for k, v in self.headers.items()}, body, parse_qs(parts.query),
-                        self.path, fake.post_text(body))
+                        self.path, fake.post_text(body), raw)
             reply = fake.answer(seen)
             if reply.kind in ("hang", "drop"):
                 if reply.create:
@@ -193,10 +195,19 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(*fake.default(seen))
 
-        def _read_body(self) -> dict:
+        def _read_raw(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length).decode() if length else ""
-            if "json" in (self.headers.get("Content-Type") or ""):
+            return self.rfile.read(length) if length else b""
+
+        def _parse_body(self, data: bytes) -> dict:
+            content_type = self.headers.get("Content-Type") or ""
+            if content_type.startswith("multipart/form-data"):
+                return parse_multipart(content_type, data)
+            if not content_type.startswith(("application/json", "application/x-www-form-urlencoded", "text/")) \
+                    and content_type:
+                return {}  # a binary body (a Bluesky blob): read it from Seen.raw
+            raw = data.decode("utf-8", errors="replace")
+            if "json" in content_type:
                 try:
                     value = json.loads(raw) if raw else {}
                 except ValueError:
@@ -218,6 +229,26 @@ def _handler_for(fake: FakeServer) -> type[BaseHTTPRequestHandler]:
                 pass  # the client gave up first
 
     return Handler
+
+
+def parse_multipart(content_type: str, data: bytes) -> dict:
+    """A multipart/form-data body: text fields as str, files as
+    {"filename", "content_type", "data"} (bytes)."""
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + data)
+    fields: dict = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename is not None:
+            fields[name] = {"filename": filename, "content_type": part.get_content_type(), "data": payload}
+        else:
+            fields[name] = payload.decode("utf-8", errors="replace")
+    return fields
 
 
 def iso_z(when: dt.datetime) -> str:

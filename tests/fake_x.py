@@ -12,7 +12,10 @@ As a process, for crash tests (runs until SIGTERM or SIGINT):
 
     python tests/fake_x.py --port-file PORT --state-file STATE.jsonl [--script hang+create,ok]
 
-Speaks POST /2/tweets, GET /2/users/me and GET /2/users/:id/tweets. Every
+Speaks POST /2/tweets, GET /2/users/me, GET /2/users/:id/tweets and the v2
+media upload: POST /2/media/upload (JSON, the image base64 in "media"; 5 MB
+at most, as X's tweet_image) and POST /2/media/metadata (alt text, 1,000
+characters at most). A post's media ids must name uploaded media. Every
 create request is counted per text and, with a state file, appended to it
 as one JSON line; a restarted fake reads the file back. Like X, posting a
 text that was already posted answers 403 duplicate content. Requests must
@@ -24,6 +27,7 @@ really sent.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import html
 import json
@@ -51,6 +55,8 @@ TEST_ENV = {
     "ADVOCATE_X_ACCESS_TOKEN": TEST_CREDENTIALS["access_token"],
     "ADVOCATE_X_ACCESS_SECRET": TEST_CREDENTIALS["access_secret"],
 }
+MAX_IMAGE_BYTES = 5 * 1024 * 1024  # tweet_image
+MAX_ALT = 1000
 _TITLES = {400: "Invalid Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
            429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
 
@@ -91,6 +97,7 @@ class FakeX(FakeServer):
         # Asked for a reply when no script is left (e.g. to pause a create).
         self.handler: Callable[[Seen], Reply | None] | None = None
         self.posts: list[dict] = []  # created posts, oldest first
+        self.media: dict[str, dict] = {}  # media id -> {"data": bytes, "media_type", "alt"}
         self._next_id = 1_900_000_000_000_000_000
         self._load_state()
 
@@ -105,6 +112,10 @@ class FakeX(FakeServer):
     def route(self, method: str, path: str) -> str:
         if method == "POST" and path == "/2/tweets":
             return "create"
+        if method == "POST" and path == "/2/media/upload":
+            return "upload"
+        if method == "POST" and path == "/2/media/metadata":
+            return "metadata"
         if method == "GET" and path == "/2/users/me":
             return "me"
         if method == "GET" and re.fullmatch(r"/2/users/[^/]+/tweets", path):
@@ -126,7 +137,14 @@ class FakeX(FakeServer):
 
     def default(self, seen: Seen) -> tuple[int, dict, dict]:
         if seen.route == "create":
-            return *self._create(seen.text, status=201), {}
+            missing = [m for m in _media_ids(seen.body) if m not in self.media]
+            if missing:
+                return 400, Reply.error(400, f"Your media IDs are invalid: {missing[0]}").body, {}
+            return *self._create(seen.text, status=201, media_ids=_media_ids(seen.body)), {}
+        if seen.route == "upload":
+            return self._upload(seen.body)
+        if seen.route == "metadata":
+            return self._metadata(seen.body)
         if seen.route == "me":
             return 200, {"data": {"id": self.user_id, "name": "Advocate Test", "username": self.username}}, {}
         if seen.route == "timeline":
@@ -135,15 +153,46 @@ class FakeX(FakeServer):
 
     def lose(self, seen: Seen, kind: str) -> None:
         if seen.route == "create":  # the post exists, the answer is lost
-            self._create(seen.text, status=kind)
+            self._create(seen.text, status=kind, media_ids=_media_ids(seen.body))
+        elif seen.route == "upload":
+            self._upload(seen.body)
 
-    def _create(self, text: str, status) -> tuple[int, dict]:
+    def _upload(self, body: dict) -> tuple[int, dict, dict]:
+        try:
+            data = base64.b64decode(body.get("media") or "", validate=True)
+        except ValueError:
+            return 400, Reply.error(400, "media must be base64").body, {}
+        if not data or body.get("media_category") != "tweet_image":
+            return 400, Reply.error(400, "media and media_category tweet_image are required").body, {}
+        if len(data) > MAX_IMAGE_BYTES:
+            return 400, Reply.error(400, "File size exceeds 5242880 bytes.").body, {}
+        with self._lock:
+            self._next_id += 1
+            media_id = str(self._next_id)
+            self.media[media_id] = {"data": data, "media_type": body.get("media_type"), "alt": None}
+        return 200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "size": len(data),
+                              "expires_after_secs": 86400}}, {}
+
+    def _metadata(self, body: dict) -> tuple[int, dict, dict]:
+        media_id = str(body.get("id") or "")
+        alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text")
+        if media_id not in self.media:
+            return 400, Reply.error(400, f"Unknown media id {media_id}").body, {}
+        if not isinstance(alt, str) or len(alt) > MAX_ALT:
+            return 400, Reply.error(400, "alt_text.text must be at most 1000 characters").body, {}
+        with self._lock:
+            self.media[media_id]["alt"] = alt
+        return 200, {"data": {"id": media_id, "associated_metadata": {"alt_text": {"text": alt}}}}, {}
+
+    def _create(self, text: str, status, media_ids: list[str] = ()) -> tuple[int, dict]:
         with self._lock:
             if any(post["text"] == text for post in self.posts):
                 self._append_state({"text": text, "status": 403, "created": False})
                 return 403, Reply.error(403, DUPLICATE).body
             self._next_id += 1
             post = {"id": str(self._next_id), "text": text, "created_at": iso_z(self.clock())}
+            if media_ids:
+                post["media_ids"] = list(media_ids)
             self.posts.append(post)
             self._append_state({**post, "status": status, "created": True})
         return 201, {"data": {"id": post["id"], "text": text, "edit_history_tweet_ids": [post["id"]]}}
@@ -158,7 +207,9 @@ class FakeX(FakeServer):
             return {"meta": {"result_count": 0}}
         meta = {"result_count": len(posts), "newest_id": posts[0]["id"], "oldest_id": posts[-1]["id"]}
         # Like X, v2 timeline text comes back with &, < and > escaped.
-        data = [{**p, "text": html.escape(p["text"], quote=False), "edit_history_tweet_ids": [p["id"]]}
+        data = [{**{k: v for k, v in p.items() if k != "media_ids"}, "text": html.escape(p["text"], quote=False),
+                 "edit_history_tweet_ids": [p["id"]],
+                 **({"attachments": {"media_keys": [f"3_{m}" for m in p["media_ids"]]}} if p.get("media_ids") else {})}
                 for p in posts]
         return {"data": data, "meta": meta}
 
@@ -209,6 +260,10 @@ def _signature_ok(credentials: dict | None, seen: Seen) -> bool:
         and oauth.get("oauth_token") == credentials["access_token"]
         and signature.verify_hmac_sha1(checked, credentials["api_secret"], credentials["access_secret"])
     )
+
+
+def _media_ids(body: dict) -> list[str]:
+    return [str(m) for m in (body.get("media") or {}).get("media_ids") or []]
 
 
 def _parse_z(text: str) -> dt.datetime:

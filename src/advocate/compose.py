@@ -44,6 +44,7 @@ class ComposeCase:
     languages: list[str]  # template languages to use, in order of preference
     url: str | None
     templates: list = field(default_factory=list)  # case-specific (the UA's own suggestion)
+    photo_needs_alt: bool = False  # a photo without alt text: posts showing it wait for review
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _fill(slot, index, info: ComposeCase, run: Run, used, mentioned, report):
             seen.add(done.key)
             for handle in done.handles:
                 today[handle] += 1
-            return _post(slot, template, network, done, run.guard)
+            return _post(slot, template, network, done, run.guard, info)
     return None
 
 
@@ -251,11 +252,15 @@ def on_network(target: dict, network: str) -> dict:
     return {**target, "handle": handle}
 
 
-def _post(slot, template, network, done: Text, guard: GuardSettings) -> NewPost:
+def _post(slot, template, network, done: Text, guard: GuardSettings, info: ComposeCase) -> NewPost:
     handles = done.handles
-    review = f"mentions {', '.join(sorted(handles))}" if handles and guard.mention_needs_review else None
+    reasons = [f"mentions {', '.join(sorted(handles))}"] if handles and guard.mention_needs_review else []
+    photo = getattr(template, "photo", False)
+    if photo and info.photo_needs_alt:  # never posted without alt text: held for review until it has one
+        reasons.append(f"case {info.id}'s photo has no alt text: advocate case photo {info.id} --alt \"...\"")
     return NewPost(
         case_id=slot.case_id, account=slot.account, network=network, scheduled_at=slot.at,
         text=done.text, dedupe_key=done.key, template=f"{template.language}/{template.name}",
-        language=template.language, kind=template.kind, needs_review_reason=review,
+        language=template.language, kind=template.kind, needs_review_reason="; ".join(reasons) or None,
+        with_photo=photo, with_link=getattr(template, "link", False),
     )

@@ -25,7 +25,7 @@ BUSY_TIMEOUT_MS = 15_000
 # Read commands check this list with plain SQL, so they need not import
 # sqlite-utils (~90 ms) just to learn the schema is current.
 SCHEMA = ("m001_initial", "m002_target_handles_per_network", "m003_confirmation_and_feeds", "m004_due_posts_index",
-          "m005_posts_used_by_account", "m006_subjects_and_orphans")
+          "m005_posts_used_by_account", "m006_subjects_and_orphans", "m007_case_photos")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -44,7 +44,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 def _missing(path: Path, create: bool) -> None:
     if not create and not path.exists():
-        raise AdvocateError(f"{path}: no database yet; run 'advocate init' (or 'advocate ingest FILE') first")
+        raise AdvocateError(f"{path}: no database here; run 'advocate init' first (in the campaign's folder, or with --config)")
 
 
 def open_db(path: Path, *, create: bool = True) -> "sqlite_utils.Database":

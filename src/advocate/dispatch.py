@@ -62,7 +62,7 @@ class ChannelPool:
         settings = dict(self.config.account(account))
         if self.simulate and (settings["type"] != "dryrun" or self.rehearse_all):
             outbox = self.config.database.parent / f"simulate-{account}.jsonl"
-            settings = {"type": "dryrun", "outbox": str(outbox)}
+            settings = {"type": "dryrun", "outbox": str(outbox), "stands_for": settings["type"]}  # its photo limits
         return make_channel(account, settings, self.environ)
 
     def close(self) -> None:
@@ -115,7 +115,7 @@ class Dispatcher:
             queue.record_retry(self.db, now, post, f"mentions {too_soon[0]} again within 24 hours; held until then",
                                too_soon[1], counts=False, max_attempts=self.config.daemon.max_attempts)
             return False
-        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"])
+        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"], *self._media(post))
         try:
             result = channel.publish(outgoing, now)
         except Exception as exc:  # a channel bug must not leave the post 'sending' until a restart
@@ -126,6 +126,17 @@ class Dispatcher:
             result = PublishResult("unknown", error=f"{result.error} An earlier attempt may have been published; reconciling.")
         self._record(post, result, now)
         return result.outcome == "sent"
+
+    def _media(self, post: dict) -> tuple:
+        """(photo, link card) the post's template wants, from its case as it is now: a photo
+        replaced after planning goes out as replaced. The channel uploads, inside publish."""
+        if not (post.get("with_photo") or post.get("with_link")):
+            return None, None
+        from .photos import link_of, photo_of
+
+        case, workspace = cases.get_case(self.db, post["case_id"]), self.config.database.parent
+        photo = photo_of(case, workspace) if post.get("with_photo") else None
+        return photo, link_of(case, workspace) if post.get("with_link") else None
 
     def _mention_too_soon(self, post: dict, now: dt.datetime) -> tuple[str, dt.datetime] | None:
         """The guard at the last moment: an account mentions a handle at most

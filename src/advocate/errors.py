@@ -31,3 +31,7 @@ class InvalidChange(AdvocateError):
 
 class ChannelError(AdvocateError):
     """A channel is misconfigured (missing credentials, unknown network)."""
+
+
+class PhotoError(AdvocateError):
+    """A case photo cannot be read, is not an image, or lacks what posting needs (alt text)."""

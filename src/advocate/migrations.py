@@ -136,3 +136,19 @@ def m006_subjects_and_orphans(db: sqlite_utils.Database) -> None:
     # What a document recorded without a case says about its case (UA number, index, names),
     # so that a case created later finds the final update or news that came first.
     db.execute("ALTER TABLE documents ADD COLUMN case_key TEXT")
+
+
+@migrations()
+def m007_case_photos(db: sqlite_utils.Database) -> None:
+    # The case's photo: a file under photos/ beside the database, stored without metadata;
+    # its alt text (NULL: not written yet, so never posted), digest, size, and the UA's caption or credit.
+    db.execute("ALTER TABLE cases ADD COLUMN photo TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN photo_alt TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN photo_digest TEXT")
+    db.execute("ALTER TABLE cases ADD COLUMN photo_width INTEGER")
+    db.execute("ALTER TABLE cases ADD COLUMN photo_height INTEGER")
+    db.execute("ALTER TABLE cases ADD COLUMN photo_credit TEXT")
+    # 1 when the post's template wants the case photo (front matter `photo = true`).
+    db.execute("ALTER TABLE posts ADD COLUMN with_photo INTEGER NOT NULL DEFAULT 0")
+    # 1 when it wants the action link as a card where the network needs one (Bluesky; `link = true`).
+    db.execute("ALTER TABLE posts ADD COLUMN with_link INTEGER NOT NULL DEFAULT 0")

@@ -39,6 +39,8 @@ class NewPost:
     language: str
     kind: str
     needs_review_reason: str | None = None
+    with_photo: bool = False  # the template shows the case photo
+    with_link: bool = False   # the template wants the action link as a card (Bluesky)
 
 
 def get_post(db: "sqlite_utils.Database", post_id: int) -> dict:
@@ -59,6 +61,7 @@ def add_planned(db, posts: Iterable[NewPost], now: dt.datetime, review: bool) ->
             "scheduled_at": to_db(p.scheduled_at),
             "status": m.DRAFT if (review or p.needs_review_reason) else m.SCHEDULED,
             "needs_review_reason": p.needs_review_reason,
+            "with_photo": int(p.with_photo), "with_link": int(p.with_link),
             "created_at": stamp, "updated_at": stamp,
         }
         for p in posts

@@ -39,6 +39,7 @@ class ScheduleResult:
     skipped: dict = field(default_factory=dict)           # case_id -> why it is incomplete, and the command that completes it
     assumed: list[str] = field(default_factory=list)      # deadlines assumed from [posting] default_campaign_days
     flagged: list[str] = field(default_factory=list)      # "post 12: why": a person's posts that no longer fit, back in review
+    needs_alt: Counter = field(default_factory=Counter)   # case_id -> posts held for review: its photo has no alt text
 
 
 def language_codes(names: list[str], available: set[str]) -> list[str]:
@@ -98,6 +99,8 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         add_planned(db, report.posts, now, config.posting.review)
         for post in report.posts:
             result.added[post.case_id] += 1
+            if post.with_photo and infos[post.case_id].photo_needs_alt:
+                result.needs_alt[post.case_id] += 1
         result.unfilled.update(report.unfilled)
         result.refused = sorted(set(report.refused))
         for case_id, count in result.added.items():
@@ -187,6 +190,7 @@ def _compose_case(db, case: dict, config: Config, available: set[str], from_sugg
     return ComposeCase(
         id=case["id"], case=info, targets=info["targets"], deadline=dt.date.fromisoformat(info["deadline"]),
         languages=languages, url=info["url"], templates=own,
+        photo_needs_alt=bool(case.get("photo")) and not (case.get("photo_alt") or "").strip(),
     )
 
 

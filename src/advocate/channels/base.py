@@ -34,11 +34,39 @@ OUTCOMES = frozenset({SENT, RETRY, RATE_LIMITED, FAILED, AUTH_FAILED, UNKNOWN})
 
 
 @dataclass(frozen=True)
+class Photo:
+    """The case's photo as stored in the workspace (already without metadata).
+
+    The channel reads and re-encodes it for its network inside publish,
+    after the claim: an upload is never made for a post not claimed.
+    """
+
+    path: Path
+    alt: str | None
+    digest: str  # sha256 of the stored file
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """The case's action link, for networks whose clients make the card (Bluesky)."""
+
+    url: str
+    title: str
+    description: str = ""
+    thumb: Photo | None = None  # the case photo, shown on the card when it has alt text
+
+
+@dataclass(frozen=True)
 class OutgoingPost:
     post_id: int
     case_id: int
     account: str
     text: str
+    photo: Photo | None = None
+    link: LinkCard | None = None
+    planned_at: dt.datetime | None = None  # when the queue planned it: with post_id, a stable key for the post
 
 
 @dataclass(frozen=True)
@@ -49,6 +77,7 @@ class PublishResult:
     error: str | None = None  # one human line, never a secret
     retry_at: dt.datetime | None = None
     duplicate: bool = False  # the network refused it as a copy of a post it already has
+    media_ids: tuple[str, ...] = ()  # what the network called the uploaded photo, when one went with it
 
     def __post_init__(self):
         if self.outcome not in OUTCOMES:
@@ -123,6 +152,35 @@ def rate_limited(error: str, reset: dt.datetime | None, now: dt.datetime, limit:
     return PublishResult(
         RATE_LIMITED, error=f"{error} ({why}; retry at {shown:%Y-%m-%d %H:%M:%S} UTC)", retry_at=retry_at
     )
+
+
+def upload_failed(result: PublishResult) -> PublishResult:
+    """An upload that failed: no post can have gone out, so 'maybe posted' is a retry."""
+    if result.outcome == UNKNOWN:
+        error = (result.error or "").removesuffix("; the post may have gone out")
+        return PublishResult(RETRY, error=f"photo upload: {error}", retry_at=None)
+    return PublishResult(result.outcome, error=f"photo upload: {result.error}", retry_at=result.retry_at)
+
+
+def photo_for(post: OutgoingPost, network: str):
+    """(the photo re-encoded for `network`, None) or (None, a FAILED result saying why).
+
+    Refuses a photo without alt text, or with alt text over the network's
+    limit, at the moment of posting: nothing is uploaded then.
+    """
+    from ..errors import PhotoError
+    from ..media.alt import alt_problem
+    from ..media.store import photo_bytes, prepare
+
+    assert post.photo is not None
+    problem = alt_problem(post.photo.alt, network)
+    if problem:
+        return None, PublishResult(FAILED, error=f"{problem}; set it with 'advocate case photo {post.case_id} "
+                                                 f"--alt TEXT', then 'advocate queue retry {post.post_id}'")
+    try:
+        return prepare(photo_bytes(post.photo.path.parent, post.photo.path.name), network), None
+    except PhotoError as exc:
+        return None, PublishResult(FAILED, error=str(exc))
 
 
 def one_line(text: str, limit: int = 300) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ssl
+from dataclasses import replace
 
 import httpx
 from atproto_client import Client, models
@@ -39,8 +40,10 @@ from .base import (
     exception_line,
     maybe_posted,
     one_line,
+    photo_for,
     rate_limited,
     retry_later,
+    upload_failed,
 )
 from .facets import build_facets
 from .settings import DEFAULT_TIMEOUT, AccountConfig
@@ -92,7 +95,10 @@ class BlueskyChannel(Channel):
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
         try:
             self._login()
-            record = self._record(post.text, now)
+            embed = self._embed(post, now)
+            if isinstance(embed, PublishResult):
+                return self._scrub(embed)
+            record = self._record(post.text, now, embed)
             created, handle = self._create(record)
         except _LoginFailed as failed:
             return self._scrub(classify_login_error(failed.__cause__, self.handle, now))
@@ -132,10 +138,48 @@ class BlueskyChannel(Channel):
             raise _LoginFailed from LoginRequiredError("Bluesky answered the login without a session")
         return self._identity
 
-    def _record(self, text: str, now: dt.datetime) -> models.AppBskyFeedPost.Record:
+    def _embed(self, post: OutgoingPost, now: dt.datetime):
+        """The photo as an images embed (alt text, aspect ratio), else the action
+        link as a card (Bluesky makes none itself): None, an embed, or why not."""
+        if post.photo is not None:
+            uploaded = self._upload(post, now)
+            if isinstance(uploaded, PublishResult):
+                return uploaded
+            blob, width, height = uploaded
+            image = models.AppBskyEmbedImages.Image(
+                alt=post.photo.alt or "", image=blob,
+                aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=width, height=height))
+            return models.AppBskyEmbedImages.Main(images=[image])
+        if post.link is None or post.link.url not in post.text:
+            return None
+        thumb = None
+        if post.link.thumb is not None and post.link.thumb.alt:
+            uploaded = self._upload(replace(post, photo=post.link.thumb), now)
+            if isinstance(uploaded, PublishResult):
+                return uploaded
+            thumb = uploaded[0]
+        try:
+            card = models.AppBskyEmbedExternal.External(
+                uri=post.link.url, title=post.link.title, description=post.link.description, thumb=thumb)
+        except ValueError as exc:  # not a URI the lexicon accepts
+            raise _Refused(f"Bluesky would refuse the link card: {_invalid(exc)}") from exc
+        return models.AppBskyEmbedExternal.Main(external=card)
+
+    def _upload(self, post: OutgoingPost, now: dt.datetime):
+        """(blob, width, height) of the photo re-encoded for Bluesky, or why not."""
+        image, refused = photo_for(post, self.network)
+        if refused is not None:
+            return refused
+        try:
+            answer = self.client.com.atproto.repo.upload_blob(image.data, headers={"Content-Type": image.mime})
+        except (*ERRORS, ValueError) as exc:
+            return upload_failed(classify_error(exc, now))
+        return answer.blob, image.width, image.height
+
+    def _record(self, text: str, now: dt.datetime, embed=None) -> models.AppBskyFeedPost.Record:
         facets = build_facets(text, self._resolve)
         try:
-            return _post_record(text, facets, now)
+            return _post_record(text, facets, now, embed)
         except ValueError as exc:  # the lexicon's own limits, checked before sending
             raise _Refused(f"Bluesky would refuse this post: {_invalid(exc)}") from exc
 
@@ -188,10 +232,41 @@ class _Refused(Exception):
     """The post breaks the lexicon's limits; nothing was sent."""
 
 
-def _post_record(text: str, facets: list, now: dt.datetime) -> models.AppBskyFeedPost.Record:
+def _post_record(text: str, facets: list, now: dt.datetime, embed=None) -> models.AppBskyFeedPost.Record:
     # createdAt is the injected time, so a post and its reconciliation agree.
     stamp = now.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    return models.AppBskyFeedPost.Record(text=text, created_at=stamp, facets=facets or None)
+    return models.AppBskyFeedPost.Record(text=text, created_at=stamp, facets=facets or None, embed=embed)
+
+
+TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"  # base32-sortable, as atproto writes TIDs
+
+
+def record_key(post_id: int, planned_at: dt.datetime) -> str:
+    """The post's record key: a valid TID (13 characters; 53 bits of microseconds,
+    then a 10-bit clock id) made from its planned time and its id, so it is the
+    same on every try and differs between any two posts: the planned second,
+    the id's last six digits as its microseconds, the rest of the id as the
+    clock id (unique for ids below 1,024,000,000 planned in one second)."""
+    seconds = int(planned_at.timestamp())
+    micros = seconds * 1_000_000 + post_id % 1_000_000
+    value = (micros << 10) | (post_id // 1_000_000) % 1024
+    return "".join(TID_CHARS[(value >> shift) & 31] for shift in range(60, -1, -5))
+
+
+def _already_exists(exc: Exception) -> bool:
+    """A 4xx saying the record key is taken (a PDS with an explicit error for it)."""
+    status = _status(exc)
+    error, message = _xrpc_error(exc)
+    said = f"{error or ''} {message or ''}".lower()
+    return status is not None and 400 <= status < 500 and ("alreadyexists" in said.replace(" ", "") or "already exists" in said)
+
+
+def _created_at(text: str | None) -> dt.datetime | None:
+    try:
+        created = dt.datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
 
 
 def _invalid(exc: ValueError) -> str:

@@ -1,7 +1,9 @@
 """A channel that writes posts to a JSON-lines outbox instead of a network.
 
 Used for rehearsals: the outbox is read back by recent_posts, so the
-dispatcher's reconciliation after a crash works the same as on X.
+dispatcher's reconciliation after a crash works the same as on X. A post
+with the case photo records the stored file, its digest and alt text, and
+the size and digest of the copy X would have received.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from .base import SENT, Channel, OutgoingPost, PublishResult, RemotePost
+from .base import SENT, Channel, OutgoingPost, PublishResult, RemotePost, photo_for
 from .settings import AccountConfig
 
 DEFAULT_OUTBOX = "outbox.jsonl"
@@ -20,11 +22,12 @@ _FIELDS = {"post_id", "channel", "text", "at"}
 
 class DryRunChannel(Channel):
     network = "dryrun"
-    settings_keys = {"type", "outbox"}
+    settings_keys = {"type", "outbox", "stands_for"}
 
-    def __init__(self, account: str, outbox: Path):
+    def __init__(self, account: str, outbox: Path, stands_for: str = "x"):
         self.account = account
         self.outbox = Path(outbox)
+        self.stands_for = stands_for  # the network rehearsed: its photo limits apply
 
     @classmethod
     def from_config(cls, config: AccountConfig) -> DryRunChannel:
@@ -34,7 +37,10 @@ class DryRunChannel(Channel):
         path = Path(outbox).expanduser()
         if config.base_dir is not None and not path.is_absolute():
             path = Path(config.base_dir) / path
-        return cls(config.account, path)
+        stands_for = config.get("stands_for", "x")
+        if stands_for not in ("x", "mastodon", "bluesky", "dryrun"):
+            raise config.error('stands_for must be the network rehearsed: "x", "mastodon" or "bluesky"')
+        return cls(config.account, path, stands_for)
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
         line = {
@@ -44,6 +50,17 @@ class DryRunChannel(Channel):
             "text": post.text,
             "at": now.isoformat(),
         }
+        if post.photo is not None:
+            # Refused, re-encoded and checked as X would: a rehearsal shows what would fail.
+            image, refused = photo_for(post, self.stands_for)
+            if refused is not None:
+                return refused
+            line["photo"] = {"file": str(post.photo.path), "digest": post.photo.digest, "alt": post.photo.alt,
+                             "network": self.stands_for,
+                             "sent_bytes": len(image.data), "sent_digest": image.digest,
+                             "width": image.width, "height": image.height}
+        if post.link is not None and post.link.url in post.text:
+            line["link"] = post.link.url
         self._append(json.dumps(line, ensure_ascii=False) + "\n")
         return PublishResult(SENT, remote_id=_remote_id(post.post_id))
 

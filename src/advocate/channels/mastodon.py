@@ -38,8 +38,10 @@ from .base import (
     exception_line,
     maybe_posted,
     one_line,
+    photo_for,
     rate_limited,
     retry_later,
+    upload_failed,
 )
 from .requests_errors import connection_line, never_sent
 from .settings import DEFAULT_TIMEOUT, AccountConfig
@@ -48,12 +50,13 @@ DEFAULT_BASE_URL = "https://mastodon.social"
 DEFAULT_VISIBILITY = "public"
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 PAGE_SIZE = 40  # Mastodon's maximum for account statuses
+ASSUMED_VERSION = "4.0.0"  # POST /api/v2/media (3.1.4+), Idempotency-Key; servers older than 2020 are not served
 
 CREDENTIAL_ENV = {"access_token": "ADVOCATE_MASTODON_ACCESS_TOKEN"}
 # How to get the token and where the API is, for config errors.
 SECRET_HINT = (
     "with an access token from the instance's Preferences > Development "
-    "(scopes write:statuses, read:accounts, read:statuses)"
+    "(scopes write:statuses, write:media, read:accounts, read:statuses)"
 )
 BASE_URL_HINT = f"set it to the account's instance, e.g. base_url = \"{DEFAULT_BASE_URL}\""
 
@@ -85,8 +88,14 @@ class MastodonChannel(Channel):
             request_timeout=timeout,
             ratelimit_method="throw",
             version_check_mode="none",
+            mastodon_version=ASSUMED_VERSION,
             session=self.session,
         )
+        # In mode "none" Mastodon.py still asks the instance for its version on
+        # the first media_post, and recurses without end when that request
+        # fails (Mastodon.py 2.3.3, probed): a version given here is never asked.
+        self.client.mastodon_major, self.client.mastodon_minor, self.client.mastodon_patch = (
+            int(part) for part in ASSUMED_VERSION.split("."))
         self._account_id: str | None = None  # asked once
 
     @classmethod
@@ -101,10 +110,17 @@ class MastodonChannel(Channel):
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
+        media_ids: list[str] = []
+        if post.photo is not None:
+            uploaded = self._upload(post, now)
+            if isinstance(uploaded, PublishResult):
+                return uploaded
+            media_ids.append(uploaded)
         self._last_response = None
         try:
             status = self.client.status_post(
-                post.text, visibility=self.visibility, idempotency_key=idempotency_key(post)
+                post.text, visibility=self.visibility, idempotency_key=idempotency_key(post),
+                media_ids=media_ids or None,
             )
         except (MastodonError, requests.RequestException) as exc:
             return classify_error(exc, self._last_response, now)
@@ -113,7 +129,23 @@ class MastodonChannel(Channel):
             return PublishResult(
                 UNKNOWN, error="Mastodon accepted the post but sent back no status id; it may have gone out"
             )
-        return PublishResult(SENT, remote_id=status_id, url=status.get("url") or status.get("uri"))
+        return PublishResult(SENT, remote_id=status_id, url=status.get("url") or status.get("uri"),
+                             media_ids=tuple(media_ids))
+
+    def _upload(self, post: OutgoingPost, now: dt.datetime) -> str | PublishResult:
+        """The attachment id of the photo, its alt text as the description; or why not."""
+        image, refused = photo_for(post, self.network)
+        if refused is not None:
+            return refused
+        assert post.photo is not None  # photo_for refuses a post without one
+        self._last_response = None
+        try:
+            media = self.client.media_post(image.data, mime_type=image.mime, description=post.photo.alt,
+                                           file_name=f"{image.digest[:16]}.jpg")
+        except (MastodonError, requests.RequestException) as exc:
+            return upload_failed(classify_error(exc, self._last_response, now))
+        media_id = str(media.get("id") or "")
+        return media_id or PublishResult(FAILED, error="photo upload: Mastodon sent back no attachment id")
 
     def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
         try:
@@ -143,8 +175,10 @@ class MastodonChannel(Channel):
 
 def idempotency_key(post: OutgoingPost) -> str:
     """Same post, same key; the text digest stops a reused post id (a fresh
-    database, a rehearsal) from returning an older, different status."""
-    digest = hashlib.sha256(post.text.encode("utf-8")).hexdigest()[:16]
+    database, a rehearsal) from returning an older, different status. The
+    photo's digest is in it too: a post whose photo changed is another post."""
+    content = post.text + (f"\n{post.photo.digest}" if post.photo else "")
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
     return f"advocate-post-{post.post_id}-{digest}"
 
 
@@ -234,6 +268,8 @@ def _classify_http(exc: MastodonAPIError, now: dt.datetime) -> PublishResult:
     if status in (401, 403):  # revoked token, missing write scope, disabled account
         return PublishResult(AUTH_FAILED, error=error)
     if status >= 500:  # safe to resend: the idempotency key stops a second status
+        return retry_later(error, now)
+    if status == 422 and "processing" in error:  # the photo is not ready yet; nothing was posted
         return retry_later(error, now)
     return PublishResult(FAILED, error=error)  # 422 too long or invalid, 404...: permanent
 

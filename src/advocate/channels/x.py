@@ -9,6 +9,7 @@ retry from the PublishResult instead.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import html
 from collections.abc import Mapping
@@ -31,8 +32,10 @@ from .base import (
     exception_line,
     maybe_posted,
     one_line,
+    photo_for,
     rate_limited,
     retry_later,
+    upload_failed,
 )
 from .requests_errors import connection_line, never_sent
 from .settings import DEFAULT_TIMEOUT, AccountConfig
@@ -122,8 +125,14 @@ class XChannel(Channel):
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
+        media_ids: list[str] = []
+        if post.photo is not None:
+            uploaded = self._upload(post, now)
+            if isinstance(uploaded, PublishResult):
+                return uploaded
+            media_ids.append(uploaded)
         try:
-            response = self.client.create_tweet(text=post.text, user_auth=True)
+            response = self.client.create_tweet(text=post.text, media_ids=media_ids or None, user_auth=True)
         except (tweepy.TweepyException, requests.RequestException) as exc:
             return classify_error(exc, now)
         tweet_id = str((response.data or {}).get("id") or "")
@@ -131,7 +140,32 @@ class XChannel(Channel):
             return PublishResult(
                 UNKNOWN, error="X accepted the post but sent back no post id; it may have gone out"
             )
-        return PublishResult(SENT, remote_id=tweet_id, url=self._status_url(tweet_id))
+        return PublishResult(SENT, remote_id=tweet_id, url=self._status_url(tweet_id), media_ids=tuple(media_ids))
+
+    def _upload(self, post: OutgoingPost, now: dt.datetime) -> str | PublishResult:
+        """The photo's media id, or why it could not be uploaded (nothing was posted).
+
+        X API v2: POST /2/media/upload (one request for an image), then
+        POST /2/media/metadata for the alt text. tweepy 4.17 has no v2 upload
+        method (its API.media_upload calls v1.1 on upload.twitter.com), so
+        both go through tweepy's own signed request.
+        """
+        image, refused = photo_for(post, self.network)
+        if refused is not None:
+            return refused
+        assert post.photo is not None and post.photo.alt is not None  # photo_for refuses a photo without alt text
+        body = {"media": base64.b64encode(image.data).decode("ascii"), "media_category": "tweet_image",
+                "media_type": image.mime}
+        try:
+            answer = self.client.request("POST", "/2/media/upload", json=body, user_auth=True).json()
+            media_id = str((answer.get("data") or {}).get("id") or answer.get("media_id_string") or "")
+            if not media_id:
+                return PublishResult(FAILED, error="photo upload: X sent back no media id")
+            metadata = {"id": media_id, "metadata": {"alt_text": {"text": post.photo.alt}}}
+            self.client.request("POST", "/2/media/metadata", json=metadata, user_auth=True)
+        except (tweepy.TweepyException, requests.RequestException, ValueError) as exc:  # ValueError: not JSON
+            return upload_failed(classify_error(exc, now))
+        return media_id
 
     def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
         try:

@@ -148,6 +148,44 @@ def case_edit(app, case_id, assignments, target_number, added, removed, target_h
             click.echo(f"waits for review: {line}; 'advocate review' shows it")
 
 
+@case.command("photo")
+@click.argument("case_id", type=ID)
+@click.argument("file", required=False, type=LINE)
+@click.option("--alt", type=LINE, help="What the photo shows, for screen readers (X 1,000, Mastodon 1,500, "
+                                       "Bluesky 2,000 characters). A photo without it is never posted.")
+@click.option("--none", "remove", is_flag=True, help="Remove the case's photo.")
+@click.pass_obj
+def case_photo(app, case_id, file, alt, remove):
+    """Set or replace the case's photo (FILE), its alt text (--alt), or remove it (--none).
+
+    The photo is stored beside the database without its metadata (EXIF,
+    GPS position included) and re-encoded for each network when posted.
+    Templates with `photo = true` show it.
+    """
+    from pathlib import Path
+
+    from ..errors import InvalidChange
+    from ..photos import alt_command, clear_photo, set_photo
+
+    if remove and (file or alt is not None):
+        raise InvalidChange("--none removes the photo; give FILE and --alt, or --none alone")
+    db, now = app.db(), app.now()
+    if remove:
+        done = clear_photo(db, now, case_id)
+        click.echo(f"case {case_id}: photo removed" if done else f"case {case_id} has no photo; nothing changed")
+        return
+    if file is None and alt is None:
+        raise InvalidChange(f"say what to set: advocate case photo {case_id} FILE --alt TEXT, "
+                            f"--alt TEXT alone, or --none")
+    networks = [app.config.account(name)["type"] for name in app.config.accounts]
+    photo = set_photo(db, now, case_id, app.config.database.parent, Path(file) if file else None, alt, networks)
+    click.echo(f"case {case_id}: photo {photo['file']} ({photo['width']}x{photo['height']}, metadata removed)")
+    if photo["alt"]:
+        click.echo(f"alt text: {photo['alt']}")
+    else:
+        click.echo(f"no alt text yet: posts showing the photo wait until you run {alt_command(case_id)}")
+
+
 @case.command("close")
 @click.argument("case_id", type=ID)
 @click.option("--reason", type=LINE, default="closed by user", show_default=True, help="Why, for the record.")

@@ -47,6 +47,9 @@ def schedule(app, replan, case_ids):
         warn(f"refused: {line}")
     for line in result.flagged:
         warn(f"waits for review: {line}; 'advocate review' shows it")
+    for case_id, count in sorted(result.needs_alt.items()):
+        warn(f"case {case_id}: {count} posts show its photo, which has no alt text: they wait for review; "
+             f"advocate case photo {case_id} --alt \"what the photo shows\"")
     if result.already_planned:
         planned = ", ".join(map(str, result.already_planned))
         click.echo(f"cases {planned} already have their plan; 'advocate schedule --replan' plans them again, keeping approved and edited posts")

@@ -18,7 +18,8 @@ from ..errors import TemplateError
 # "supporter": texts the case page offers supporters to post from their own accounts; never scheduled.
 KINDS = ("appeal", "reminder", "last-call", "thanks", "supporter")
 NETWORKS = ("x", "mastodon", "bluesky")
-_KEYS = {"kind", "networks", "weight", "window", "mentions_target", "optional"}
+_KEYS = {"kind", "networks", "weight", "window", "mentions_target", "optional", "photo", "link"}
+_USES_URL = re.compile(r"\burl\b")
 _WINDOW_KEYS = {"days_before_deadline_min", "days_before_deadline_max"}
 _FENCE = "+++"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -41,6 +42,8 @@ class MessageTemplate:
     body: str
     path: str
     first_line: int = 1  # file line where the body starts, for error messages
+    photo: bool = False  # show the case photo (never without its alt text)
+    link: bool = False   # the body carries the action link; Bluesky gets it as a card too
 
     def applies_to(self, network: str) -> bool:
         """Whether it may go to `network`; dryrun stands in for x."""
@@ -108,6 +111,8 @@ def parse_front_matter(meta: str, where: str) -> dict:
         "days_before_deadline_max": high,
         "mentions_target": _bool(data.get("mentions_target", False), "mentions_target", where),
         "optional": _optional(data.get("optional", []), where),
+        "photo": _bool(data.get("photo", False), "photo", where),
+        "link": _bool(data.get("link", False), "link", where),
     }
 
 
@@ -124,6 +129,8 @@ def check_body(template: MessageTemplate) -> None:
     unused = [name for name in template.optional if name not in used]
     if unused:
         raise TemplateError(f"{template.path}: key 'optional' lists {unused[0]!r} but the body has no keep.{unused[0]}")
+    if template.link and not _USES_URL.search(template.body):
+        raise TemplateError(f"{template.path}: link = true but the body never writes {{{{ url }}}}; add it or drop the key")
     if _TARGET_HANDLE.search(template.body) and not template.mentions_target:
         raise TemplateError(f"{template.path}: uses target.handle or target.mention - set mentions_target = true")
 

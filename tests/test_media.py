@@ -1,0 +1,220 @@
+"""Case photos: stored without metadata, fitted to each network, alt text required.
+
+The photo is tests/data/photos/synthetic-portrait.jpg: drawn, not a person,
+with fake EXIF (a GPS position among it) that must never leave.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from advocate.errors import PhotoError
+from advocate.media.alt import alt_problem
+from advocate.media.image import encode_within
+from advocate.media.limits import LIMITS
+from advocate.media.store import prepare, store_photo
+
+PHOTO = Path(__file__).parent / "data" / "photos" / "synthetic-portrait.jpg"
+APRIL_10 = "--now 2019-04-10T09:00+05:00"
+ALT = "A drawing of a smiling man with short dark hair, in a blue jacket."
+GPS_IFD = 0x8825
+
+
+def exif_of(data: bytes):
+    return Image.open(io.BytesIO(data)).getexif()
+
+
+def noisy_photo(path: Path, size=(3000, 4000), exif=None) -> Path:
+    """A big photo that compresses badly (random noise), to push the byte limits."""
+    import random
+
+    rng = random.Random(7)
+    image = Image.frombytes("RGB", size, rng.randbytes(size[0] * size[1] * 3))
+    image.save(path, "JPEG", quality=95, **({"exif": exif} if exif is not None else {}))
+    return path
+
+
+def test_the_test_photo_really_carries_gps_so_the_tests_mean_something():
+    exif = exif_of(PHOTO.read_bytes())
+    assert exif.get_ifd(GPS_IFD)  # latitude and longitude are there
+    assert exif[0x010F] == "SyntheticCam"
+
+
+def test_stored_photo_has_no_exif_and_no_gps(tmp_path):
+    stored = store_photo(tmp_path, PHOTO)
+    data = (tmp_path / stored.path).read_bytes()
+    assert len(exif_of(data)) == 0
+    assert b"SyntheticCam" not in data and b"GPS" not in data
+    assert (stored.width, stored.height) == (600, 800)
+    assert stored.path == f"photos/{stored.digest}.jpg"
+    assert store_photo(tmp_path, PHOTO) == stored  # the same photo twice is stored once
+
+
+def test_an_exif_rotation_is_applied_to_the_pixels_before_the_tag_goes(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to display
+    source = tmp_path / "sideways.jpg"
+    Image.new("RGB", (400, 300), (200, 100, 50)).save(source, "JPEG", exif=exif)
+    stored = store_photo(tmp_path, source)
+    assert (stored.width, stored.height) == (300, 400)  # upright, as viewers showed it
+    assert len(exif_of((tmp_path / stored.path).read_bytes())) == 0
+
+
+@pytest.mark.parametrize("network", ["x", "mastodon", "bluesky"])
+def test_each_network_gets_a_photo_within_its_limits(tmp_path, network):
+    big = noisy_photo(tmp_path / "big.jpg")
+    assert big.stat().st_size > 1_000_000
+    limits = LIMITS[network]
+    image = encode_within(big.read_bytes(), limits)
+    assert len(image.data) <= limits.max_bytes
+    assert max(image.width, image.height) <= limits.max_side
+    assert image.width * image.height <= limits.max_pixels
+    assert abs(image.width / image.height - 0.75) < 0.01  # never stretched
+    assert len(exif_of(image.data)) == 0
+
+
+def test_a_transparent_png_is_flattened_on_white(tmp_path):
+    source = tmp_path / "logo.png"
+    Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(source)
+    stored = store_photo(tmp_path, source)
+    pixel = Image.open(tmp_path / stored.path).getpixel((25, 25))
+    assert all(channel > 240 for channel in pixel)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not an image at all", "not an image"),
+    (PHOTO.read_bytes()[:2000], "damaged"),
+])
+def test_a_file_that_is_no_photo_is_refused_in_one_line(tmp_path, content, message):
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(content)
+    with pytest.raises(PhotoError, match=message) as caught:
+        store_photo(tmp_path, bad)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("network, limit, unit", [("x", 1000, "characters"), ("mastodon", 1500, "characters"),
+                                                  ("bluesky", 2000, "graphemes")])
+def test_alt_text_limits_per_network(network, limit, unit):
+    assert alt_problem("a" * limit, network) is None
+    assert f"{limit + 1:,} {unit}; {network} allows {limit:,}" in alt_problem("a" * (limit + 1), network)
+    assert alt_problem(None, network) == alt_problem("  ", network) == "the photo has no alt text"
+
+
+def test_bluesky_counts_alt_text_in_graphemes():
+    family = "\U0001F468\u200D\U0001F469\u200D\U0001F467"  # one grapheme, five code points
+    assert alt_problem(family * 2000, "bluesky") is None
+    assert alt_problem(family * 2000, "mastodon") is not None
+
+
+def test_prepare_reencodes_the_stored_photo_for_a_network(tmp_path):
+    stored = store_photo(tmp_path, noisy_photo(tmp_path / "big.jpg", size=(2400, 3200)))
+    data = (tmp_path / stored.path).read_bytes()
+    bluesky = prepare(data, "bluesky")
+    assert len(bluesky.data) <= 1_000_000 and max(bluesky.width, bluesky.height) <= 2000
+
+
+# --- the command, planning and posting ------------------------------------------------------
+
+
+def _case(workspace, seeds) -> int:
+    created = workspace.json(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
+    return created[0]["case"]["id"]
+
+
+def _db(workspace):
+    db = sqlite3.connect(workspace.root / "advocate.db")
+    db.row_factory = sqlite3.Row
+    return db
+
+
+def test_case_photo_sets_replaces_and_removes_the_photo(workspace, seeds):
+    case_id = _case(workspace, seeds)
+    out = workspace.run(f'{APRIL_10} case photo {case_id} {PHOTO} --alt "{ALT}"').output
+    assert "600x800, metadata removed" in out and ALT in out
+    row = _db(workspace).execute("SELECT photo, photo_alt, photo_digest FROM cases WHERE id = ?", [case_id]).fetchone()
+    assert row["photo_alt"] == ALT
+    stored = workspace.root / row["photo"]
+    assert stored.exists() and len(exif_of(stored.read_bytes())) == 0
+
+    workspace.run(f'{APRIL_10} case photo {case_id} --alt "Another description."')
+    assert _db(workspace).execute("SELECT photo_alt FROM cases").fetchone()[0] == "Another description."
+
+    out = workspace.run(f"{APRIL_10} case photo {case_id} --none").output
+    assert "photo removed" in out
+    assert tuple(_db(workspace).execute("SELECT photo, photo_alt FROM cases").fetchone()) == (None, None)
+
+
+@pytest.mark.parametrize("args, message", [
+    ("{id} /nowhere/photo.jpg --alt x", "/nowhere/photo.jpg: no such file"),
+    ("{id} {readme} --alt x", "not an image"),
+    ("{id} {photo} --alt " + "a" * 1001, "1,001 characters; x allows 1,000"),
+    ("{id} --alt x", "has no photo"),
+    ("{id} {photo} --none", "--none removes the photo"),
+    ("{id}", "say what to set"),
+    ("999 {photo} --alt x", "999"),
+])
+def test_case_photo_refuses_bad_input_in_one_line_and_changes_nothing(workspace, seeds, args, message):
+    case_id = _case(workspace, seeds)
+    before = list(_db(workspace).execute("SELECT * FROM cases"))
+    command = args.format(id=case_id, photo=PHOTO, readme=PHOTO.parent / "README.md")
+    result = workspace.run(f"{APRIL_10} case photo {command}", ok=False)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert list(_db(workspace).execute("SELECT * FROM cases")) == before
+
+
+def test_a_photo_without_alt_text_is_refused_at_planning_and_schedule_names_the_case(workspace, seeds):
+    case_id = _case(workspace, seeds)
+    out = workspace.run(f"{APRIL_10} case photo {case_id} {PHOTO}").output
+    assert "no alt text yet" in out
+    workspace.set_config("review = true", "review = false")
+    out = workspace.run(f"{APRIL_10} schedule").output
+    assert f"case {case_id}" in out and "no alt text" in out and "case photo" in out
+    posts = list(_db(workspace).execute("SELECT status, with_photo, needs_review_reason FROM posts"))
+    with_photo = [p for p in posts if p["with_photo"]]
+    assert with_photo and all(p["status"] == "draft" and "no alt text" in p["needs_review_reason"] for p in with_photo)
+    assert any(p["status"] == "scheduled" for p in posts if not p["with_photo"])
+
+
+def test_a_photo_without_alt_text_is_refused_at_posting(workspace, seeds):
+    case_id = _case(workspace, seeds)
+    workspace.run(f'{APRIL_10} case photo {case_id} {PHOTO} --alt "{ALT}"')
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    db = _db(workspace)
+    db.execute("UPDATE cases SET photo_alt = NULL")  # e.g. cleared by hand after approval
+    db.commit()
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    photo_posts = {r["id"] for r in _db(workspace).execute("SELECT id FROM posts WHERE with_photo = 1")}
+    failed = {r["id"]: r["error"] for r in _db(workspace).execute("SELECT id, error FROM posts WHERE status = 'failed'")}
+    sent = [line for line in workspace.outbox() if line["post_id"] in photo_posts]
+    assert sent == [] and failed
+    assert set(failed) <= photo_posts
+    assert all("no alt text" in error and f"case photo {case_id}" in error for error in failed.values())
+
+
+def test_the_outbox_records_the_photo_file_digest_alt_text_and_link(workspace, seeds):
+    case_id = _case(workspace, seeds)
+    workspace.run(f"{APRIL_10} case edit {case_id} --set url=https://example.org/act/46-19")
+    workspace.run(f'{APRIL_10} case photo {case_id} {PHOTO} --alt "{ALT}"')
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    digest = _db(workspace).execute("SELECT photo_digest FROM cases").fetchone()[0]
+    with_photo = [line for line in workspace.outbox() if "photo" in line]
+    assert with_photo
+    for line in with_photo:
+        photo = line["photo"]
+        assert photo["digest"] == digest and photo["alt"] == ALT
+        assert Path(photo["file"]).name == f"{digest}.jpg"
+        assert photo["sent_bytes"] <= 5_000_000
+    assert any(line.get("link") == "https://example.org/act/46-19" for line in workspace.outbox())
+    assert json.dumps(workspace.outbox()).count("SyntheticCam") == 0
