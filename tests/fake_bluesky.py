@@ -11,7 +11,10 @@ com.atproto.identity.resolveHandle, com.atproto.repo.uploadBlob (keeps the
 bytes), com.atproto.repo.createRecord (keeps each record as sent, facets
 and embeds included; an embed's blobs must exist and be 1,000,000 bytes at
 most) and app.bsky.feed.getAuthorFeed.
-Like Bluesky it has no idempotency: the same text twice makes two posts.
+Like Bluesky it has no idempotency: the same text twice makes two posts;
+but a create may name its record key (rkey, a TID), and a second create
+under a key already taken is refused with a 500, as Bluesky's PDS answers
+today; com.atproto.repo.getRecord fetches a record by its key.
 Errors have XRPC's shape: {"error": "InvalidRecord", "message": "..."}.
 """
 
@@ -21,6 +24,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 import time
 
@@ -39,8 +43,10 @@ _ROUTES = {
     ("POST", "com.atproto.repo.createRecord"): "create",
     ("POST", "com.atproto.repo.uploadBlob"): "upload",
     ("GET", "app.bsky.feed.getAuthorFeed"): "feed",
+    ("GET", "com.atproto.repo.getRecord"): "get",
 }
 _TID_CHARS = "234567abcdefghijklmnopqrstuvwxyz"
+_TID = re.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")  # atproto's TID syntax
 MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images: an image blob's maxSize
 
 
@@ -153,11 +159,26 @@ class FakeBluesky(FakeServer):
         if len(record.get("text", "")) > 300:  # Bluesky counts graphemes; close enough here
             return 400, error(400, "InvalidRecord", "Invalid app.bsky.feed.post record: "
                               "Record/text must not be longer than 300 graphemes").body, {}
+        rkey = seen.body.get("rkey")
+        if rkey is not None and not _TID.fullmatch(str(rkey)):
+            return 400, error(400, "InvalidRequest", f"Invalid record key: {rkey}").body, {}
         with self._lock:
-            uri = f"at://{self.did}/app.bsky.feed.post/{self._tid()}"
+            uri = f"at://{self.did}/app.bsky.feed.post/{rkey or self._tid()}"
+            if any(r["uri"] == uri for r in self.records):  # the PDS answers a taken key with a 500 (atproto#3718)
+                return 500, error(500, "InternalServerError", "Internal Server Error").body, {}
             self.records.append({"uri": uri, "cid": f"bafyrei{secrets.token_hex(8)}", "record": record,
                                  "indexedAt": record.get("createdAt")})
         return 200, {"uri": uri, "cid": self.records[-1]["cid"], "validationStatus": "valid"}, {}
+
+    def _get(self, seen: Seen):
+        """com.atproto.repo.getRecord: one record of this account by its key."""
+        rkey = seen.query.get("rkey", [""])[0]
+        uri = f"at://{self.did}/app.bsky.feed.post/{rkey}"
+        with self._lock:
+            found = next((r for r in self.records if r["uri"] == uri), None)
+        if found is None:
+            return 400, error(400, "RecordNotFound", f"Could not locate record: {uri}").body, {}
+        return 200, {"uri": uri, "cid": found["cid"], "value": {"$type": "app.bsky.feed.post", **found["record"]}}, {}
 
     def repost(self, text: str, by_handle: str = "someone.bsky.social") -> None:
         """Put someone else's post, reposted, in this account's author feed."""

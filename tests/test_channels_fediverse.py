@@ -582,3 +582,57 @@ def _free_port() -> int:
     with socket.socket() as probe:  # a port that was free a moment ago
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# --- Bluesky: one record key per post, so a retry cannot post twice ----------------------
+
+
+def keyed_post(post_id=7, text="Free Maryam Ahmadi now! #UA042"):
+    from advocate.channels.base import OutgoingPost
+
+    return OutgoingPost(post_id=post_id, case_id=42, account="org_bsky", text=text, planned_at=NOW)
+
+
+def test_bluesky_record_key_is_a_valid_tid_made_from_the_post():
+    import re
+
+    from advocate.channels.bluesky import record_key
+
+    keys = {record_key(post_id, NOW + dt.timedelta(seconds=s)) for post_id in (1, 2, 999_999, 1_000_000, 5_000_001) for s in (0, 1)}
+    assert len(keys) == 10  # every post and planned time its own key
+    assert all(re.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", k) for k in keys)
+    assert record_key(7, NOW) == record_key(7, NOW)  # the same on every try
+    assert record_key(7, NOW) < record_key(7, NOW + dt.timedelta(seconds=1))  # sortable by time, as TIDs are
+
+
+@pytest.mark.parametrize("lost", [Reply.hang(create=True), Reply.drop(create=True)], ids=["hang", "drop"])
+def test_bluesky_retry_after_a_lost_answer_is_refused_and_the_record_found(bluesky, lost):
+    bluesky.fake.script(lost)
+    first = bluesky.channel.publish(keyed_post(), NOW)
+    assert first.outcome == "unknown"
+
+    again = bluesky.channel.publish(keyed_post(), NOW)  # a retry, as after `queue retry`
+
+    assert bluesky.fake.posted_count(keyed_post().text) == 1, "posted twice"
+    assert again.outcome == "unknown"  # the server refused the taken key (500); reconciling tells
+    from advocate.channels.bluesky import record_key
+
+    found = bluesky.channel.find_post(7, NOW)
+    assert found is not None and found.remote_id.endswith("/" + record_key(7, NOW))
+    assert found.text == keyed_post().text and found.url.startswith("https://bsky.app/profile/")
+
+
+def test_bluesky_find_post_says_none_when_the_post_never_arrived(bluesky):
+    assert bluesky.channel.find_post(8, NOW) is None
+    result = bluesky.channel.publish(keyed_post(post_id=8), NOW)
+    assert result.outcome == "sent" and bluesky.channel.find_post(8, NOW).remote_id == result.remote_id
+
+
+def test_bluesky_a_taken_key_said_plainly_is_read_as_sent(bluesky):
+    sent = bluesky.channel.publish(keyed_post(post_id=9), NOW)
+    bluesky.fake.script(bsky.error(409, "RecordAlreadyExists", "Record already exists"))  # a PDS with the explicit error
+
+    again = bluesky.channel.publish(keyed_post(post_id=9), NOW)
+
+    assert (again.outcome, again.remote_id) == ("sent", sent.remote_id)
+    assert bluesky.fake.posted_count(keyed_post().text) == 1

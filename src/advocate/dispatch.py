@@ -115,7 +115,8 @@ class Dispatcher:
             queue.record_retry(self.db, now, post, f"mentions {too_soon[0]} again within 24 hours; held until then",
                                too_soon[1], counts=False, max_attempts=self.config.daemon.max_attempts)
             return False
-        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"], *self._media(post))
+        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"], *self._media(post),
+                                planned_at=from_db(post["scheduled_at"]))
         try:
             result = channel.publish(outgoing, now)
         except Exception as exc:  # a channel bug must not leave the post 'sending' until a restart
@@ -211,6 +212,9 @@ class Dispatcher:
                 continue
             self._last_look[account] = now
             posts = [p for p in unknown if p["account"] == account]
+            if _keys_posts(self.pool, account):  # the post has its own key there: fetch it
+                found += self._fetch_each(account, posts, now)
+                continue
             since = min(from_db(p["claimed_at"] or p["updated_at"]) for p in posts) - dt.timedelta(minutes=5)
             try:
                 recent = self.pool.get(account).recent_posts(since)
@@ -222,6 +226,20 @@ class Dispatcher:
                 if match:
                     queue.reconcile_found(self.db, now, post, match.remote_id, match.url)
                     found.append(post["id"])
+        return found
+
+    def _fetch_each(self, account: str, posts: list[dict], now: dt.datetime) -> list[int]:
+        """Unknown posts of a channel that keys each post (Bluesky): fetch each by its key."""
+        found = []
+        for post in posts:
+            try:
+                remote = self.pool.get(account).find_post(post["id"], from_db(post["scheduled_at"]))
+            except AdvocateError as exc:
+                logger.warning("cannot reconcile post %s of %s: %s", post["id"], account, exc)
+                continue
+            if remote is not None:
+                queue.reconcile_found(self.db, now, post, remote.remote_id, remote.url)
+                found.append(post["id"])
         return found
 
     def next_wake(self, now: dt.datetime) -> dt.datetime | None:
@@ -256,6 +274,14 @@ WHERE p.status = 'scheduled' AND p.account = ? AND c.status = 'open' AND c.pause
   AND (c.deadline_at IS NULL OR c.deadline_at > coalesce(p.retry_at, p.scheduled_at))
 ORDER BY coalesce(p.retry_at, p.scheduled_at), p.id LIMIT 1
 """
+
+
+def _keys_posts(pool, account: str) -> bool:
+    """Whether the account's channel finds a post by its own key (find_post); False when it cannot be built."""
+    try:
+        return hasattr(pool.get(account), "find_post")
+    except AdvocateError:  # gone from config.toml: the timeline path logs it
+        return False
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -4,10 +4,14 @@ One login per channel object: createSession is limited to 30 per 5 minutes
 and 300 a day per account, so the session is kept (atproto refreshes it)
 and only made again when the server refuses its token.
 
-Bluesky has no idempotency key: a post whose answer was lost comes back as
-"unknown", and the dispatcher finds it (or not) through recent_posts (the
-author feed) instead of sending it again. The same goes for any 5xx: the
-server may already have written the record.
+Bluesky has no idempotency key, but the client may choose a record's key:
+each post is created under record_key(post id, planned time), a valid TID
+that never changes for the post. A second create under the same key is
+refused by the server (today a 500; a 4xx "already exists" is read as
+posted), so a retry after an unknown outcome cannot post twice. A post
+whose answer was lost comes back as "unknown", and the dispatcher fetches
+that record (find_post) to learn whether it went out. The same goes for
+any 5xx: the server may already have written the record.
 """
 
 from __future__ import annotations
@@ -99,14 +103,40 @@ class BlueskyChannel(Channel):
             if isinstance(embed, PublishResult):
                 return self._scrub(embed)
             record = self._record(post.text, now, embed)
-            created, handle = self._create(record)
+            rkey = record_key(post.post_id, post.planned_at) if post.planned_at else None
+            created, handle = self._create(record, rkey)
         except _LoginFailed as failed:
             return self._scrub(classify_login_error(failed.__cause__, self.handle, now))
         except _Refused as refused:
             return PublishResult(FAILED, error=str(refused))
         except (*ERRORS, ValueError) as exc:  # ValueError: an answer atproto could not read
+            if rkey and _already_exists(exc):  # an earlier try went out: the server kept its record
+                return self._scrub(self._found_result(post, now, exc))
             return self._scrub(classify_error(exc, now))
         return PublishResult(SENT, remote_id=created.uri, url=post_url(handle, created.uri))
+
+    def find_post(self, post_id: int, planned_at: dt.datetime) -> RemotePost | None:
+        """The post's own record (under its record key), or None when the server has none."""
+        try:
+            did, handle = self._login()
+            got = self.client.app.bsky.feed.post.get(did, record_key(post_id, planned_at))
+        except (_LoginFailed, *ERRORS, ValueError) as exc:
+            cause = exc.__cause__ if isinstance(exc, _LoginFailed) else exc
+            if _status(cause) == 400 and _xrpc_error(cause)[0] == "RecordNotFound":
+                return None
+            raise ChannelError(f"account '{self.account}': could not fetch post {post_id}'s record on Bluesky: "
+                               f"{self._scrub_text(describe(cause))}") from exc
+        created = _created_at(getattr(got.value, "created_at", None))
+        return RemotePost(got.uri, getattr(got.value, "text", ""), post_url(handle, got.uri), created)
+
+    def _found_result(self, post: OutgoingPost, now: dt.datetime, exc: Exception) -> PublishResult:
+        try:
+            found = self.find_post(post.post_id, post.planned_at)
+        except ChannelError:
+            found = None
+        if found is None:
+            return maybe_posted(describe(exc))
+        return PublishResult(SENT, remote_id=found.remote_id, url=found.url)
 
     def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
         try:
@@ -183,10 +213,10 @@ class BlueskyChannel(Channel):
         except ValueError as exc:  # the lexicon's own limits, checked before sending
             raise _Refused(f"Bluesky would refuse this post: {_invalid(exc)}") from exc
 
-    def _create(self, record) -> tuple[models.AppBskyFeedPost.CreateRecordResponse, str]:
+    def _create(self, record, rkey: str | None = None) -> tuple[models.AppBskyFeedPost.CreateRecordResponse, str]:
         did, handle = self._login()
         try:
-            return self.client.app.bsky.feed.post.create(did, record), handle
+            return self.client.app.bsky.feed.post.create(did, record, rkey=rkey), handle
         except ERRORS as exc:
             if not _stale_session(exc):
                 raise
@@ -194,7 +224,7 @@ class BlueskyChannel(Channel):
         # log in again and send once more.
         self._identity = None
         did, handle = self._login()
-        return self.client.app.bsky.feed.post.create(did, record), handle
+        return self.client.app.bsky.feed.post.create(did, record, rkey=rkey), handle
 
     def _remember_session(self, event, session) -> None:
         self._identity = (session.did, session.handle)
