@@ -50,11 +50,14 @@ def main() -> None:
         base = wall([sys.executable, "-c", "import click, sqlite_utils"])
         advocate = [sys.executable, "-c", "from advocate.cli import main; main()", "--config", str(config), "queue", "--json"]
         ours = wall(advocate)
+        tables = {name: wall(advocate[:-2] + name.split()) for name in ("queue", "history", "case list")}
         imports = subprocess.run([sys.executable, "-X", "importtime", *advocate[1:]], capture_output=True, text=True).stderr
     heavy = [m for m in ("sqlite_utils", "tweepy", "apscheduler", "pypdf", "dateparser", "jinja2", "rich", "twitter_text") if f" {m}\n" in imports or f"| {m}" in imports]
     print(f"python -c 'import click, sqlite_utils': {base * 1000:.0f} ms (median of {RUNS})")
     print(f"advocate queue --json, 10,000 posts:  {ours * 1000:.0f} ms")
     print(f"ratio: {ours / base:.2f} (goal <= 1.5)")
+    for name, seconds in tables.items():  # the tables people read: 50 posts a page, wrapped to the terminal
+        print(f"advocate {name} (table):{' ' * (14 - len(name))}{seconds * 1000:.0f} ms (ratio {seconds / base:.2f})")
     print(f"heavy modules imported: {', '.join(heavy) or 'none'}")
 
 

@@ -343,3 +343,79 @@ def test_a_move_is_logged_from_what_to_what(planned):
     events = planned.json(f"{APRIL_10} queue show {post['id']}")["events"]
     old = post["scheduled_at"][:16].replace("T", " ")
     assert events[-1]["message"] == f"post {post['id']} moved from {old} UTC to 2019-04-20 05:00 UTC"
+
+
+# --- tables that show the text; times a person reads; empty results; no vim without a terminal -----
+
+def test_the_queue_table_shows_every_text_whole_in_80_columns(planned, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    posts = planned.json(f"{APRIL_10} queue")
+    out = planned.run(f"{APRIL_10} queue").output
+    assert max(len(line) for line in out.splitlines()) <= 80
+    flat = " ".join(out.split())
+    for post in posts[:50]:
+        assert " ".join(post["text"].split()) in flat  # wrapped under its row, never cut to a sliver
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = planned.run(f"{APRIL_10} queue").output
+    assert max(len(line) for line in wide.splitlines()) <= 200 and "Text" in wide.splitlines()[1]
+
+
+def test_history_and_case_list_wrap_to_the_terminal(planned, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    planned.run(f"{APRIL_10} queue approve --all")
+    planned.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-15T00:00+05:00", ok=False)  # --in-place may not exist yet
+    out = planned.run(f"{APRIL_10} case list").output
+    assert "Serikzhan Bilash" in out and max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_an_empty_result_names_the_filter_that_matched_nothing(planned):
+    assert planned.run(f"{APRIL_10} queue --status failed --case 1").output.strip() == "No posts match --case 1 --status failed"
+    out = planned.run(f"{APRIL_10} queue --account rehearsal --from 2019-06-01").output
+    assert out.startswith("No posts match --account rehearsal --from 2019-06-01")
+    assert planned.run(f"{APRIL_10} history --case 1").output.strip() == "Nothing posted yet for case 1."
+
+
+def test_queue_account_is_the_option_and_channel_still_works(planned):
+    assert planned.json(f"{APRIL_10} queue --account rehearsal") == planned.json(f"{APRIL_10} queue --channel rehearsal")
+
+
+def test_queue_move_counts_a_relative_time_from_the_post_and_answers_in_the_posting_zone(planned):
+    post = planned.json(f"{APRIL_10} queue")[2]
+    out = planned.run(f"{APRIL_10} queue move {post['id']} +2h").output
+    at = dt.datetime.fromisoformat(post["scheduled_at"]) + dt.timedelta(hours=2)
+    assert out.strip() == f"post {post['id']} moved to {at.astimezone(ALMATY):%a %d %b %Y %H:%M} Asia/Almaty (+06)"
+    assert planned.json(f"{APRIL_10} queue show {post['id']}")["scheduled_at"] == at.astimezone(dt.timezone.utc).isoformat()
+
+
+def test_queue_show_prints_times_in_the_posting_zone(planned):
+    post = planned.json(f"{APRIL_10} queue")[0]
+    out = planned.run(f"{APRIL_10} queue show {post['id']}").output
+    at = dt.datetime.fromisoformat(post["scheduled_at"]).astimezone(ALMATY)
+    assert f"scheduled_at: {at:%a %d %b %Y %H:%M} Asia/Almaty (+06)" in out
+    assert "+00:00" not in out
+
+
+def test_queue_edit_without_a_terminal_never_opens_an_editor(planned, monkeypatch):
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    post = planned.json(f"{APRIL_10} queue")[0]
+    line = refused(planned, f"queue edit {post['id']}")
+    assert line == f"Error: post {post['id']}: no terminal to edit in; give the new text with --text '...'"
+    line = refused(planned, f"queue edit {post['id']} --text ''")
+    assert line == f"Error: post {post['id']}: the new text is empty; write the post's text (or reject the post)"
+    assert planned.json(f"{APRIL_10} queue show {post['id']}")["text"] == post["text"]
+
+
+@pytest.mark.parametrize("command", ["ingest {seed}", "queue", "review", "case list", "history", "queue approve --all"])
+def test_commands_need_the_database_init_made_and_create_none(tmp_path, seeds, command):
+    from click.testing import CliRunner
+
+    from advocate.cli import cli
+
+    (tmp_path / "config.toml").write_text("")
+    args = ["--config", str(tmp_path / "config.toml"), "--now", "2019-04-10T09:00+05:00",
+            *command.format(seed=seeds / "ua-46-19-initial.txt").split()]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1 and "run 'advocate init' first" in result.output, result.output
+    assert not [p for p in tmp_path.rglob("*.db")]
+    assert not list((tmp_path / "home").rglob("*.db")) if (tmp_path / "home").exists() else True

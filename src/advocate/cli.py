@@ -66,7 +66,7 @@ class App:
         zone = self.config.posting.timezone if needs_zone else None
         return parse_instant(text, what, zone=zone, now=now if now is not None else (self.now() if needs_zone else None))
 
-    def db(self, create: bool = True):
+    def db(self, create: bool = False):  # only `init` makes the database: elsewhere it would be a second, empty one
         if self._db is None or not hasattr(self._db, "table_names"):
             from .db import open_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..output import echo_json, json_option
+from ..output import echo_json, json_option, warn
 from .params import CASE, COUNT, ID, LINE, TEXT
 
 STATUSES = ("draft", "scheduled", "sending", "sent", "failed", "cancelled", "unknown")
@@ -42,7 +42,7 @@ def schedule(app, replan, case_ids):
     for case_id, count in sorted(result.added.items()):
         click.echo(f"case {case_id}: {count} posts planned")
     for case_id, count in sorted(result.unfilled.items()):
-        click.secho(f"case {case_id}: {count} slots left empty: no fresh text fits; add templates to messages/", fg="yellow")
+        warn(f"case {case_id}: {count} slots left empty: no fresh text fits; add templates to messages/")
     for line in result.refused[:10]:
         warn(f"refused: {line}")
     for line in result.flagged:
@@ -78,7 +78,7 @@ def _busy(what: str):
 LIST_OPTIONS = [  # in the order --help shows them
     click.option("--case", "case_id", type=CASE, help="Only this case."),
     click.option("--status", "statuses", type=click.Choice(STATUSES), multiple=True, help="Only these statuses (default: not yet finished)."),
-    click.option("--channel", "account", help="Only this account."),
+    click.option("--account", "--channel", "account", metavar="NAME", help="Only this account (--channel: the old name)."),
     click.option("--all", "show_all", is_flag=True, help="Include sent, failed and cancelled posts."),
     click.option("--from", "since", metavar="WHEN", help="Only posts at or after WHEN: ISO 8601, 'today', 'tomorrow', '+3d'."),
     click.option("--to", "until", metavar="WHEN", help="Only posts before WHEN; a day ('today', '2019-04-12') counts whole."),
@@ -129,8 +129,17 @@ def _list(app, options):
         return _echo_csv(page_posts_json_text(db, **order, limit=limit, offset=offset, **filters))
     rows = page_posts(db, **order, limit=limit, offset=offset, **filters)
     total = count_posts(db, **filters) if options["limit"] is None else len(rows)
-    _table(app, rows, total, offset)
+    _table(app, rows, total, offset, _filter_words(options))
     _footer(options, total, offset)
+
+
+def _filter_words(options) -> str:
+    """The filters given, as typed: an empty result names them."""
+    words = [f"--case {options['case_id']}"] if options["case_id"] is not None else []
+    words += [f"--status {s}" for s in options["statuses"]]
+    words += [f"--account {options['account']}"] if options["account"] else []
+    words += [f"--{flag} {options[key]}" for flag, key in (("from", "since"), ("to", "until")) if options[key]]
+    return " ".join(words)
 
 
 def _list_filters(app, options) -> dict:
@@ -191,7 +200,7 @@ def _echo_csv(json_text: str) -> None:
         click.echo(chunk, nl=False)
 
 
-def _table(app, rows, total, offset):
+def _table(app, rows, total, offset, filters=""):
     from ..output import table
     from ..timefmt import show
 
@@ -199,7 +208,12 @@ def _table(app, rows, total, offset):
     view = [{**r, "when": show(r["scheduled_at"], zone)[:16], "text": " ".join(r["text"].split()),
              "note": r["needs_review_reason"] or r["error"] or r["cancel_reason"] or ""} for r in rows]
     shown = _plural(len(rows), "post") if len(rows) == total else f"posts {offset + 1}-{offset + len(rows)} of {total}"
-    empty = "The queue is empty: 'advocate schedule' plans posts for open cases." if not total else f"No posts on this page: {_plural(total, 'post')} in all."
+    if total:
+        empty = f"No posts on this page: {_plural(total, 'post')} in all."
+    elif filters:
+        empty = f"No posts match {filters}" + ("" if "--status" in filters else " (unfinished posts only; --all adds the rest)")
+    else:
+        empty = "The queue is empty: 'advocate schedule' plans posts for open cases."
     table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "When"),
                  ("status", "Status"), ("kind", "Kind"), ("language", "Lang"), ("note", "Note"), ("text", "Text")],
           title=f"{shown}, times in {zone}", wide="text", empty=empty)
@@ -231,17 +245,27 @@ def queue_show(app, post_id, as_json):
     from ..output import fields
     from ..queue import post_events, post_json
 
-    db = app.db()
+    db = app.reader()
     post = post_json(db, post_id)
     post["events"] = post_events(db, post_id)
     if as_json:
         return echo_json(post)
+    import datetime as dt
+
+    from ..review.screen import when_text
+
+    zone = app.config.posting.timezone
+
+    def shown(stored):  # every time a person reads: the posting zone, named, to the minute
+        return when_text(dt.datetime.fromisoformat(stored), zone) if stored else None
+
     size = measure(post["text"], "x" if post["network"] == "dryrun" else post["network"])
-    fields([(k, post[k]) for k in ("id", "case_id", "channel", "status", "scheduled_at", "kind", "language",
-                                   "template", "needs_review", "remote_id", "url", "error")] + [("length", f"{size.length}/{size.limit}")])
+    fields([(k, post[k]) for k in ("id", "case_id", "channel", "status")] + [("scheduled_at", shown(post["scheduled_at"]))]
+           + [(k, post[k]) for k in ("kind", "language", "template", "needs_review", "remote_id", "url", "error")]
+           + [("sent_at", shown(post["sent_at"])), ("length", f"{size.length}/{size.limit} {size.unit}")])
     click.echo("\n" + post["text"] + "\n")
     for event in post["events"]:
-        click.echo(f"{event['at']}  {event['kind']}: {event['message']}")
+        click.echo(f"{shown(event['at'])}  {event['kind']}: {event['message']}")
 
 
 def _selection(func):
@@ -268,39 +292,26 @@ queue.command("cancel", help="Cancel pending posts (ids, --case ID or --all).")(
 
 @queue.command("edit")
 @click.argument("post_id", type=ID)
-@click.option("--text", type=TEXT, help="The new text (default: open $EDITOR).")
+@click.option("--text", type=TEXT, help="The new text (default: $VISUAL or $EDITOR on a terminal, else typed inline).")
 @click.pass_obj
 def queue_edit(app, post_id, text):
     """Change a pending post's text; it is checked for length and the guard."""
-    import sqlite3
+    import sys
 
     from ..errors import InvalidChange
-    from ..messages.guard import GuardSettings, check_post, dedupe_key
-    from ..messages.length import measure
-    from ..queue import edit, get_post, same_text_as
+    from ..queue import get_post
+    from ..review.actions import edit
+    from ..review.terminal import ConsoleTerminal
 
-    db = app.db()
+    db = app.db(create=False)
     post = get_post(db, post_id)
     if text is None:
-        text = click.edit(post["text"])
-        if text is None:
+        if not sys.stdin.isatty():  # never an editor without a terminal: vim would hang
+            raise InvalidChange(f"post {post_id}: no terminal to edit in; give the new text with --text '...'")
+        text = ConsoleTerminal(app.environ).edit(post["text"])
+        if text is None or text.strip() == post["text"].strip():
             return click.echo("no change")
-    text = text.strip()
-    size = measure(text, "x" if post["network"] == "dryrun" else post["network"])
-    if not size.ok:
-        raise InvalidChange(f"post {post_id}: the new text is {size.length} of {size.limit} {size.unit}; shorten it")
-    guard = app.config.guard
-    problems = check_post(text, GuardSettings(guard.max_hashtags, guard.max_mentions, guard.mention_needs_review), approved=True)
-    if problems:
-        raise InvalidChange(f"post {post_id}: {'; '.join(problems)}")
-    key = dedupe_key(text)
-    try:
-        edit(db, app.now(), post_id, text, key)
-    except sqlite3.IntegrityError:  # posts_no_duplicate_text: the same text never goes out twice from one account
-        other = same_text_as(db, post, key)
-        which = f"post {other}" if other else "another post"
-        raise InvalidChange(f"post {post_id}: this text is already used by {which} of case {post['case_id']} "
-                            f"on {post['account']}; write a different text") from None
+    size = edit(db, app.config, app.now(), post_id, text)
     click.echo(f"post {post_id} edited ({size.length}/{size.limit})")
 
 
@@ -309,13 +320,13 @@ def queue_edit(app, post_id, text):
 @click.argument("when")
 @click.pass_obj
 def queue_move(app, post_id, when):
-    """Move a post to WHEN: ISO 8601, '+2h', 'tomorrow 10:00' (in the posting time zone)."""
-    from ..queue import move
-    from ..when import parse_when
+    """Move a post to WHEN: '+2h' (from the post's own time), 'tomorrow 10:00', ISO 8601 (no offset: the posting zone)."""
+    from ..review.actions import move
+    from ..review.screen import when_text
 
-    moment = parse_when(when, app.now(), app.config.posting.timezone)
-    move(app.db(), app.now(), post_id, moment)
-    click.echo(f"post {post_id} moved to {moment.isoformat()}")
+    zone = app.config.posting.timezone
+    moment = move(app.db(create=False), app.now(), post_id, when, zone)
+    click.echo(f"post {post_id} moved to {when_text(moment, zone)}")
 
 
 @queue.command("retry")
@@ -395,4 +406,5 @@ def history(app, case_id, limit, as_json):
     zone = app.config.posting.timezone
     view = [{**r, "when": show(r["sent_at"], zone)[:16], "text": " ".join(r["text"].split())} for r in rows]
     table(view, [("id", "ID"), ("case_id", "Case"), ("account", "Account"), ("when", "Sent"), ("url", "Link"), ("text", "Text")],
-          wide="text", empty="Nothing posted yet.")
+          wide="text", title=f"{len(rows)} sent, newest first, times in {zone}",
+          empty=f"Nothing posted yet for case {case_id}." if case_id is not None else "Nothing posted yet.")

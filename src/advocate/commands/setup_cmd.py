@@ -26,7 +26,7 @@ def init(app, folder):
     _copy("messages", app.config.messages, "message templates")
     _copy("pages", Path(app.config.site.pages), "page templates")
     existed = app.config.database.exists()
-    app.db()
+    app.db(create=True)
     click.echo(f"{'kept' if existed else 'created'} database: {app.config.database}")
     click.echo("next: advocate ingest FILE   (an Urgent Action as .txt, .docx, .pdf or .html)")
 
