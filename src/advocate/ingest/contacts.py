@@ -72,10 +72,10 @@ def _salutation(line: str) -> str | None:
     if labelled:
         return labelled.group(1).strip().rstrip(" .,;")
     text = line.strip()
-    if len(text) < 80 and (_SALUTATION_WORDS.match(text) or _salutation_words().match(text)):
-        # 'Monsieur le Ministre,' greets; 'Monsieur Honorius Kisimba Ngoy' names a target.
-        if text.startswith(("Dear", "Sehr geehrte")) or text.endswith((",", ":", ".", "!")):
-            return text.rstrip(" .,;:")
+    greets = len(text) < 80 and bool(_SALUTATION_WORDS.match(text) or _salutation_words().match(text))
+    # 'Monsieur le Ministre,' greets; 'Monsieur Honorius Kisimba Ngoy' names a target.
+    if greets and (text.startswith(("Dear", "Sehr geehrte")) or text.endswith((",", ":", ".", "!"))):
+        return text.rstrip(" .,;:")
     return None
 
 

@@ -6,12 +6,12 @@ import re
 from collections import Counter
 
 _STOPWORDS = {
-    "en": "the and of to is in for was he she his her has have with that this are".split(),
-    "es": "el los las del que y por para con una su se al ha fue está sus".split(),
-    "fr": "le les des du et est une pour dans sur il elle qui au ont été son".split(),
-    "de": "der die das und ist nicht den dem von zu mit sich wurde ein eine auf".split(),
-    "pt": "o os da do das dos não em uma com foi ao seu sua são está pelo pela".split(),
-    "it": "il gli della delle che è di nel nella sono per non alla dei ha stato".split(),
+    "en": ["the", "and", "of", "to", "is", "in", "for", "was", "he", "she", "his", "her", "has", "have", "with", "that", "this", "are"],
+    "es": ["el", "los", "las", "del", "que", "y", "por", "para", "con", "una", "su", "se", "al", "ha", "fue", "está", "sus"],
+    "fr": ["le", "les", "des", "du", "et", "est", "une", "pour", "dans", "sur", "il", "elle", "qui", "au", "ont", "été", "son"],
+    "de": ["der", "die", "das", "und", "ist", "nicht", "den", "dem", "von", "zu", "mit", "sich", "wurde", "ein", "eine", "auf"],
+    "pt": ["o", "os", "da", "do", "das", "dos", "não", "em", "uma", "com", "foi", "ao", "seu", "sua", "são", "está", "pelo", "pela"],
+    "it": ["il", "gli", "della", "delle", "che", "è", "di", "nel", "nella", "sono", "per", "non", "alla", "dei", "ha", "stato"],
 }
 _WORD = re.compile(r"[^\W\d_]+")
 

@@ -14,7 +14,6 @@ from advocate.ingest.language import detect_language
 from advocate.ingest.model import FieldSource, ParsedDocument
 from advocate.ingest.targets import find_targets
 
-
 # Each line is read up to this many characters: the reader splits lines
 # at 3,000 (limits.MAX_LINE_CHARS), so only text handed in directly is cut,
 # and the work stays bounded however long one line is.

@@ -12,9 +12,8 @@ from advocate import geo
 from advocate.ingest import labels
 from advocate.ingest.blocks import is_heading, is_instruction
 from advocate.ingest.found import Found
-from advocate.ingest.numbers import UA_NUMBER
 from advocate.ingest.model import ParsedTarget
-
+from advocate.ingest.numbers import UA_NUMBER
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’.\-]*")
 

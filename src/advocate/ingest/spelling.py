@@ -48,6 +48,6 @@ def name_match(a: str | None, b: str | None) -> float:
     if ka == kb:
         return 1.0
     shared = ka & kb
-    if len(shared) >= 2 and (shared == ka or shared == kb):
+    if len(shared) >= 2 and shared in (ka, kb):
         return 0.85
     return 0.5 if shared and min(len(ka), len(kb)) == 1 else 0.0

@@ -1,7 +1,7 @@
 """Capitalised words that are not people's names: titles, institutions,
 places, months and sentence openers, in the UAs' languages."""
 
-NOT_NAMES = frozenset("""
+NOT_NAMES = frozenset("""  # noqa: SIM905 - a word list reads best as text
 A An The This That These Those He She His Her Hers They Their Them We Our You Your It Its I
 In On At Of For From To By With And Or But As If When While After Before Since During Under
 Mr Mrs Ms Miss Dr Sr Sra Srta Don Doña Herr Frau Mme Mlle Monsieur Madame Dear Yours Sincerely
