@@ -1,7 +1,7 @@
 """Capitalised words that are not people's names: titles, institutions,
 places, months and sentence openers, in the UAs' languages."""
 
-NOT_NAMES = frozenset("""  # noqa: SIM905 - a word list reads best as text
+NOT_NAMES = frozenset("""
 A An The This That These Those He She His Her Hers They Their Them We Our You Your It Its I
 In On At Of For From To By With And Or But As If When While After Before Since During Under
 Mr Mrs Ms Miss Dr Sr Sra Srta Don Doña Herr Frau Mme Mlle Monsieur Madame Dear Yours Sincerely
@@ -35,4 +35,4 @@ Legal Officer Spokesperson Researcher UN UA AU
 Estimado Estimada Señor Señora Señorías Sehr Geehrte Geehrter Liebe Lieber
 Tras Según Durante Desde Para Por Con Sin Los Las Del El La Le Les Des Du Der Die Das Dem Den
 Nach Seit Laut Am Im Bei Aux Selon Depuis Pendant Après Avant
-""".split())
+""".split())  # noqa: SIM905 - a word list reads best as text
