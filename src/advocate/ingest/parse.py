@@ -114,8 +114,8 @@ def _read_subject(doc: ParsedDocument, lines: list[str]) -> None:
             _drop_person(doc)  # a name guessed from the text, when the case is about an organisation
     elif doc.person and person:
         _set_subject(doc, lines, "person", Found(doc.person, person.line - 1, person.confidence))
-    if doc.subject_kind == "group":
-        source = doc.sources["subject_name"]
+    source = doc.sources.get("subject_name")
+    if doc.subject_kind == "group" and source:
         role = subject.role_in(doc.subject_name or "")
         _record(doc, lines, "role", Found(role, source.line - 1, 0.7) if role else None)
     if doc.subject_kind != "organisation" and doc.role is None:
