@@ -483,3 +483,12 @@ def test_five_megabytes_on_one_line_parse_in_bounded_time():
     start = time.perf_counter()
     parse_ua(text)
     assert time.perf_counter() - start < 5.0  # measured: about 0.5 s
+
+
+def test_a_groups_members_named_in_its_lead_paragraph_are_its_persons():
+    parsed = parse_ua("ACCIÓN URGENTE\nSEIS ESTUDIANTES SIGUEN PRESOS\n"
+                      "Seis estudiantes universitarios detenidos en Managua por participar en las protestas,\n"
+                      "entre ellos Valeria Solís, Kevin Ortega y Marlon Fajardo, siguen en la cárcel.\n")
+    assert (parsed.subject_kind, parsed.subject_name, parsed.role) == ("group", "seis estudiantes", "student")
+    assert parsed.persons == ["Valeria Solís", "Kevin Ortega", "Marlon Fajardo"]
+    assert parsed.person == "Valeria Solís"

@@ -96,6 +96,18 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
     return [Found(n, first_line[n], _confidence(scores[n])) for n in ranked]
 
 
+def names_in(text: str, exclude: set[str]) -> list[str]:
+    """The names in a piece of text, in order, once each: the members a
+    group's lead sentence lists ('..., among them Valeria Solís, Kevin Ortega
+    and Marlon Fajardo')."""
+    found: list[str] = []
+    for match in _NAME.finditer(text):
+        for name in _name_runs(match.group(0)):
+            if name.lower() not in exclude and name not in found:
+                found.append(name)
+    return found
+
+
 def _add_part_mentions(counts: Counter[str], lines: list[str]) -> dict[str, float]:
     """'Bilash' alone also counts for 'Serikzhan Bilash'."""
     words = Counter(w for line in lines for w in regex.findall(r"\p{L}+", line))
@@ -146,7 +158,8 @@ def _label_words() -> set[str]:
     """Heading words, roles and group nouns of every language's label file,
     capitalised as they stand before a name ('Studentin Shirin Alavi')."""
     words: set[str] = set(labels.phrases("not_names"))
-    for phrase in list(labels.table("roles")) + labels.phrases("group_nouns") + labels.phrases("imperatives"):
+    for phrase in (list(labels.table("roles")) + labels.phrases("group_nouns") + labels.phrases("imperatives")
+                   + labels.phrases("number_words")):
         for word in phrase.split():
             if len(word) > 2:
                 words.update({word, word.capitalize(), word.upper()})

@@ -115,11 +115,34 @@ def _read_subject(doc: ParsedDocument, lines: list[str]) -> None:
     elif doc.person and person:
         _set_subject(doc, lines, "person", Found(doc.person, person.line - 1, person.confidence))
     source = doc.sources.get("subject_name")
+    if doc.subject_kind == "group" and source and not doc.persons:
+        _read_members(doc, lines, source.line - 1)
     if doc.subject_kind == "group" and source:
         role = subject.role_in(doc.subject_name or "")
         _record(doc, lines, "role", Found(role, source.line - 1, 0.7) if role else None)
     if doc.subject_kind != "organisation" and doc.role is None:
         _record(doc, lines, "role", subject.find_role(lines, doc.person, headline))
+
+
+def _read_members(doc: ParsedDocument, lines: list[str], index: int) -> None:
+    """A group's members named in the paragraph that introduces it."""
+    officials = {t.name.lower() for t in doc.targets if t.name}
+    lead = next((i for i, line in enumerate(lines) if len(line.split()) >= 12), index)
+    text = " ".join(_paragraph(lines, i) for i in dict.fromkeys((index, lead)))
+    members = names.names_in(text[:5000], officials)
+    if len(members) >= 2:
+        _record(doc, lines, "persons", Found(members[:12], index, 0.7))
+        _record(doc, lines, "person", Found(members[0], index, 0.7))
+
+
+def _paragraph(lines: list[str], i: int, more: int = 3) -> str:
+    """A line and the lines that continue its paragraph (a PDF wraps them)."""
+    parts = [lines[i]]
+    for line in lines[i + 1: i + 1 + more]:
+        if not line:
+            break
+        parts.append(line)
+    return " ".join(parts)
 
 
 def _drop_person_inside(doc: ParsedDocument, organisation: str) -> None:
