@@ -93,6 +93,8 @@ class Dispatcher:
             post = queue.claim_next(self.db, now, self.config.accounts, self.config.posting.daily_cap)
             if post is None:
                 break
+            if self._held_for_budget(post, now):
+                continue
             if self._publish(post, now):
                 result.sent.append(post["id"])
             else:
@@ -227,6 +229,26 @@ class Dispatcher:
                     queue.reconcile_found(self.db, now, post, match.remote_id, match.url)
                     found.append(post["id"])
         return found
+
+    def _held_for_budget(self, post: dict, now: dt.datetime) -> bool:
+        """A claimed post that would take its account past its monthly_budget goes back
+        to the queue until the next month (no attempt counted): the daemon never passes a
+        budget. What went out this month, or may have (sending, unknown), counts, this post too."""
+        from . import forecast
+
+        budget = forecast.budgets_of(self.config).get(post["account"]) or 0
+        if not budget:
+            return False
+        networks = forecast.networks_of(self.config)
+        spent = forecast.spent(forecast.stored_posts(self.db, now), networks, self.config.quota, forecast.COSTING)
+        if spent.get((post["account"], forecast.month_of(now)), 0.0) <= budget + 1e-9:
+            return False
+        month = now.astimezone(dt.timezone.utc).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        next_month = (month + dt.timedelta(days=32)).replace(day=1)
+        why = (f"would pass {post['account']}'s monthly_budget of {budget:g} {self.config.quota.currency}; "
+               f"held until {next_month:%Y-%m-%d}")
+        queue.record_retry(self.db, now, post, why, next_month, counts=False, max_attempts=self.config.daemon.max_attempts)
+        return True
 
     def _fetch_each(self, account: str, posts: list[dict], now: dt.datetime) -> list[int]:
         """Unknown posts of a channel that keys each post (Bluesky): fetch each by its key."""

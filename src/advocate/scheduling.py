@@ -38,6 +38,7 @@ class ScheduleResult:
     already_planned: list[int] = field(default_factory=list)
     skipped: dict = field(default_factory=dict)           # case_id -> why it is incomplete, and the command that completes it
     assumed: list[str] = field(default_factory=list)      # deadlines assumed from [posting] default_campaign_days
+    over_budget: dict = field(default_factory=dict)       # account -> posts left out: they would pass its monthly_budget
     flagged: list[str] = field(default_factory=list)      # "post 12: why": a person's posts that no longer fit, back in review
     needs_alt: Counter = field(default_factory=Counter)   # case_id -> posts held for review: its photo has no alt text
 
@@ -96,6 +97,7 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
             again = texts_for(thin_out([s for s in slots if s.case_id in short], [p for p in report.posts if p.case_id in short]), full)
             again.posts, again.refused = full + again.posts, report.refused + again.refused
             report = again
+        report.posts, result.over_budget = _within_budgets(db, config, now, report.posts)
         add_planned(db, report.posts, now, config.posting.review)
         for post in report.posts:
             result.added[post.case_id] += 1
@@ -106,6 +108,18 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         for case_id, count in result.added.items():
             log_event(db, now, "scheduled", f"case {case_id}: {count} posts planned", case_id=case_id)
     return result
+
+
+def _within_budgets(db, config: Config, now: dt.datetime, posts: list) -> tuple[list, dict]:
+    """The new posts that keep each account within its monthly_budget (with what is sent and planned)."""
+    from . import forecast
+
+    budgets = forecast.budgets_of(config)
+    if not any(budgets.values()):
+        return posts, {}
+    networks = forecast.networks_of(config)
+    spent = forecast.spent(forecast.stored_posts(db, now), networks, config.quota)
+    return forecast.within_budget(posts, spent, networks, budgets, config.quota)
 
 
 def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -> ScheduleResult | None:

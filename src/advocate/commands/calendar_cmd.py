@@ -53,9 +53,14 @@ def calendar(app, days, as_json):
     db = app.reader()
     caps = {name: app.config.posting.daily_cap for name in app.config.accounts}
     data = calendar_days(posts_on_days(db, since, until), list_cases(db), first, days, zone, caps)
+    from ..forecast import as_json as forecast_json, lines, report
+
+    forecasts, app_cap = report(db, app.config, app.now())
     if as_json:
-        return echo_json(data)
+        return echo_json({**data, "forecast": forecast_json(forecasts, app.config.quota, app_cap)})
     _show_calendar(data)
+    for line in lines(forecasts, app.config.quota, app_cap):
+        click.echo(line)
 
 
 def _show_calendar(data: dict) -> None:

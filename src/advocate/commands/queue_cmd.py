@@ -50,6 +50,10 @@ def schedule(app, replan, case_ids):
     for case_id, count in sorted(result.needs_alt.items()):
         warn(f"case {case_id}: {count} posts show its photo, which has no alt text: they wait for review; "
              f"advocate case photo {case_id} --alt \"what the photo shows\"")
+    for account, count in sorted(result.over_budget.items()):
+        warn(f"{account}: {count} posts not planned: they would pass its monthly_budget; "
+             f"raise [accounts.{account}] monthly_budget in config.toml, or plan fewer posts")
+    _forecast(app)
     if result.already_planned:
         planned = ", ".join(map(str, result.already_planned))
         click.echo(f"cases {planned} already have their plan; 'advocate schedule --replan' plans them again, keeping approved and edited posts")
@@ -57,6 +61,15 @@ def schedule(app, replan, case_ids):
         click.echo("nothing to add: every open case already has its plan")
     elif app.config.posting.review:
         click.echo("posts wait as drafts: review with 'advocate queue', then 'advocate queue approve --all'")
+
+
+def _forecast(app) -> None:
+    """Posts of the next 30 days per account: X cost, the busiest windows against each network's caps, budgets."""
+    from ..forecast import lines, report
+
+    forecasts, app_cap = report(app.db(), app.config, app.now())
+    for line in lines(forecasts, app.config.quota, app_cap):
+        click.echo(line)
 
 
 SORT_KEYS = ("scheduled", "case", "status", "id")  # queue.SORTS, named here so --help imports nothing
