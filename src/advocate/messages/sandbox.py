@@ -107,7 +107,7 @@ def render_bounded(compiled, values: dict) -> str:
     try:
         return "".join(compiled.generate(values))
     except BudgetError as exc:
-        exc.lineno = _template_line(exc, compiled.filename)
+        exc.lineno = _template_line(exc, compiled.filename)  # type: ignore[attr-defined]  # read by render._error_line
         _OVER_BUDGET[compiled] = exc.with_traceback(None)
         raise
     finally:
@@ -284,7 +284,7 @@ def instrument(tree: nodes.Template) -> nodes.Template:
     return tree
 
 
-def _filter(node: nodes.Expr, name: str, args: list | None = None) -> nodes.Filter:
+def _filter(node: nodes.Node, name: str, args: list | None = None) -> nodes.Filter:
     return nodes.Filter(node, name, args or [], [], None, None, lineno=node.lineno)
 
 
