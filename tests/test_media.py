@@ -192,7 +192,7 @@ def test_a_photo_without_alt_text_is_refused_at_posting(workspace, seeds):
     db = _db(workspace)
     db.execute("UPDATE cases SET photo_alt = NULL")  # e.g. cleared by hand after approval
     db.commit()
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
     photo_posts = {r["id"] for r in _db(workspace).execute("SELECT id FROM posts WHERE with_photo = 1")}
     failed = {r["id"]: r["error"] for r in _db(workspace).execute("SELECT id, error FROM posts WHERE status = 'failed'")}
     sent = [line for line in workspace.outbox() if line["post_id"] in photo_posts]
@@ -207,7 +207,7 @@ def test_the_outbox_records_the_photo_file_digest_alt_text_and_link(workspace, s
     workspace.run(f'{APRIL_10} case photo {case_id} {PHOTO} --alt "{ALT}"')
     workspace.run(f"{APRIL_10} schedule")
     workspace.run(f"{APRIL_10} queue approve --all")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
     digest = _db(workspace).execute("SELECT photo_digest FROM cases").fetchone()[0]
     with_photo = [line for line in workspace.outbox() if "photo" in line]
     assert with_photo
@@ -218,3 +218,99 @@ def test_the_outbox_records_the_photo_file_digest_alt_text_and_link(workspace, s
         assert photo["sent_bytes"] <= 5_000_000
     assert any(line.get("link") == "https://example.org/act/46-19" for line in workspace.outbox())
     assert json.dumps(workspace.outbox()).count("SyntheticCam") == 0
+
+
+# --- never twice: the dispatcher with X's fake, a photo on every post ----------------------
+
+
+def _x_campaign(tmp_path, fake):
+    import datetime as dt
+
+    from daemon_helpers import add_case, add_posts, open_campaign, write_config
+
+    from advocate.db import write
+    from advocate.dispatch import ChannelPool, Dispatcher
+    from advocate.photos import set_photo
+    from fake_x import TEST_ENV
+
+    now = dt.datetime(2030, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    config, db = open_campaign(write_config(tmp_path / "campaign", {"org_x": fake.base_url}, reconcile_minutes=0))
+    case_id = add_case(db, now, "Maryam Ahmadi", dt.date(2030, 3, 20))
+    set_photo(db, now, case_id, config.database.parent, PHOTO, ALT)
+    [post_id] = add_posts(db, now, case_id, [now - dt.timedelta(minutes=1)])
+    with write(db):
+        db.execute("UPDATE posts SET with_photo = 1 WHERE id = ?", [post_id])
+    pool = ChannelPool(config, TEST_ENV)
+    return Dispatcher(db, config, pool, housekeeping=False), db, post_id, now, pool
+
+
+@pytest.fixture
+def fake_x():
+    from fake_x import FakeX
+
+    with FakeX() as fake:
+        yield fake
+
+
+def _status(db, post_id):
+    return db.execute("SELECT status, error FROM posts WHERE id = ?", [post_id]).fetchone()
+
+
+def test_a_lost_answer_after_the_upload_is_reconciled_never_posted_twice(tmp_path, fake_x):
+    import datetime as dt
+
+    from fake_x import Reply
+
+    dispatcher, db, post_id, now, pool = _x_campaign(tmp_path, fake_x)
+    fake_x.clock = lambda: now
+    fake_x.script(Reply.hang(create=True))  # uploaded, posted, the answer lost
+    for minutes in (0, 1, 10, 60):
+        dispatcher.tick(now + dt.timedelta(minutes=minutes))
+    pool.close()
+    assert _status(db, post_id)[0] == "sent"
+    assert len(fake_x.posts) == 1 and len(fake_x.seen("create")) == 1
+    assert len(fake_x.media) == 1 and fake_x.posts[0]["media_ids"] == list(fake_x.media)
+
+
+def test_a_crash_after_the_upload_leaves_the_post_unknown_and_nothing_is_sent_again(tmp_path, fake_x):
+    import datetime as dt
+
+    from advocate.db import write
+
+    dispatcher, db, post_id, now, pool = _x_campaign(tmp_path, fake_x)
+    fake_x._upload({"media": "aGVsbG8=", "media_category": "tweet_image"})  # the upload that went through
+    with write(db):  # ...and the daemon died before the create
+        db.execute("UPDATE posts SET status = 'sending', claimed_at = ? WHERE id = ?", [now.isoformat(), post_id])
+    assert dispatcher.start(now) == [post_id]
+    for minutes in (0, 10, 60):
+        dispatcher.tick(now + dt.timedelta(minutes=minutes))
+    pool.close()
+    assert _status(db, post_id)[0] == "unknown"
+    assert fake_x.seen("create") == [] and fake_x.seen("upload") == []
+
+
+def test_an_upload_that_fails_with_a_5xx_is_retried_and_posted_once(tmp_path, fake_x):
+    import datetime as dt
+
+    from fake_x import Reply
+
+    dispatcher, db, post_id, now, pool = _x_campaign(tmp_path, fake_x)
+    fake_x.script(Reply.error(503), route="upload")
+    dispatcher.tick(now)
+    status, error = _status(db, post_id)
+    assert status == "scheduled" and error.startswith("photo upload: X answered 503")
+    dispatcher.tick(now + dt.timedelta(minutes=5))
+    pool.close()
+    assert _status(db, post_id)[0] == "sent"
+    assert len(fake_x.posts) == 1 and len(fake_x.seen("upload")) == 2
+
+
+def test_an_upload_x_refuses_fails_the_post_with_the_reason(tmp_path, fake_x):
+    from fake_x import Reply
+
+    dispatcher, db, post_id, now, pool = _x_campaign(tmp_path, fake_x)
+    fake_x.script(Reply.error(400, "Unsupported image format"), route="upload")
+    dispatcher.tick(now)
+    pool.close()
+    assert tuple(_status(db, post_id)) == ("failed", "photo upload: X answered 400: Unsupported image format")
+    assert fake_x.seen("create") == []
