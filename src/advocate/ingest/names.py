@@ -122,7 +122,8 @@ def _confidence(score: float) -> float:
 def _name_runs(text: str) -> list[str]:
     """Split 'Freedom Now Legal Officer Adam Lhedmat' at words that are not
     names, keeping the runs of two or more words: ['Adam Lhedmat']."""
-    runs, run = [], []
+    runs: list[list[str]] = []
+    run: list[str] = []
     for word in text.split() + ["."]:
         bare = word.removesuffix("'s").removesuffix("’s")
         if bare in _stopwords() or word == ".":

@@ -202,7 +202,8 @@ def _warnings(doc: ParsedDocument, lines: list[str]) -> list[str]:
         warnings.append("no person found; the case will need a name")
     if doc.ua_number:
         issued_year = doc.issued.year if doc.issued else None
-        typo = numbers.year_typo_warning(doc.ua_number, doc.ua_number_printed, lines, issued_year)
+        printed = doc.ua_number_printed or doc.ua_number
+        typo = numbers.year_typo_warning(doc.ua_number, printed, lines, issued_year)
         if typo:
             warnings.append(typo)
     if doc.deadline and doc.issued and doc.deadline < doc.issued:

@@ -81,7 +81,8 @@ def find_role(lines: list[str], person: str | None, headline: Found | None) -> F
 
 
 def _occurrences(line: str, name: str) -> list[int]:
-    found, at = [], line.find(name)
+    found: list[int] = []
+    at = line.find(name)
     while at >= 0 and len(found) < 20:
         found.append(at)
         at = line.find(name, at + len(name))
