@@ -23,7 +23,7 @@ def detect_language(lines: list[str]) -> str:
         return "ru"
     counts = Counter(word.lower() for word in _WORD.findall(text))
     scores = {lang: sum(counts[w] for w in words) for lang, words in _STOPWORDS.items()}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda lang: scores[lang])
     if scores[best] < 5:  # too little text to judge: trust the banner
         return _from_banner(text) or (best if scores[best] else "en")
     return best

@@ -55,7 +55,9 @@ _CONNECTORS = {"of", "de", "del", "la", "des", "du", "der", "dos", "da", "to", "
 
 def describe(draft, additional: bool) -> ParsedTarget | None:
     """A ParsedTarget from a Draft, or None when nothing names anyone."""
-    titles, names, address = [], [], []
+    titles: list[str] = []
+    names: list[str] = []
+    address: list[str] = []
     for piece in _pieces(draft.texts):
         _sort_piece(piece, titles, names, address)
     if not (titles or names or draft.has_contact):
