@@ -120,23 +120,39 @@ def _plan_day(day, account, active, wanted, settings, window, kept_today, by_cas
 
 
 def _apart(pairs: list, account: str, settings: PlanSettings, window, taken: list, by_case) -> list:
-    """Move each post that comes within case_spacing of its case's post on another
-    account to the first later time clear of those (and min_spacing from this
-    account's own); a post with no such time left that day is dropped."""
+    """Keep two accounts' posts for one case case_spacing apart: each time goes to
+    the first waiting case (round-robin order) whose posts on other accounts are
+    far enough; a case no time suits moves to the first later time clear of its
+    other posts (and min_spacing from this account's own), or waits for another day."""
     start, end = window
-    mine = sorted([*taken, *(at for _, at in pairs)])
-    kept = []
-    for case, at in pairs:
-        others = sorted(when for other, when in by_case.get(case.id, ()) if other != account)
-        moved = _clear_of(at, others, settings.case_spacing, start, end, ordered=True)
-        if moved != at:
-            mine.remove(at)
-            moved = _clear_both(moved, others, mine, settings, start, end)
-            if moved is None:
-                continue
-            bisect.insort(mine, moved)
+    others = {}
+    for case, _ in pairs:
+        if case.id not in others:
+            others[case.id] = sorted(when for other, when in by_case.get(case.id, ()) if other != account)
+    spacing = settings.case_spacing
+    waiting, kept, free = [case for case, _ in pairs], [], []
+    for at in (at for _, at in pairs):
+        i = next((i for i, case in enumerate(waiting) if _far(at, others[case.id], spacing)), None)
+        if i is None:
+            free.append(at)
+        else:
+            kept.append((waiting.pop(i), at))
+    mine = sorted([*taken, *(at for _, at in kept)])
+    for case in waiting:
+        moved = _clear_both(free[0] if free else start, others[case.id], mine, settings, start, end)
+        if moved is None:
+            continue
+        if free:
+            free.pop(0)
+        bisect.insort(mine, moved)
         kept.append((case, moved.replace(microsecond=0)))
     return kept
+
+
+def _far(at, times: list, spacing) -> bool:
+    """Whether `at` is at least `spacing` from every one of `times` (sorted)."""
+    i = bisect.bisect_left(times, at)
+    return (i == len(times) or times[i] - at >= spacing) and (i == 0 or at - times[i - 1] >= spacing)
 
 
 def _clear_both(at, others, mine, settings: PlanSettings, start, end):

@@ -42,6 +42,8 @@ _HASHTAG_END = regex.compile(r"[#＃]|://")
 
 def extract_mentions(text: str) -> list[str]:
     """Screen names @mentioned in `text` (lists like @user/list excluded)."""
+    if "@" not in text and "＠" not in text:  # most posts mention no one: skip the scan
+        return []
     found = []
     for match in _MENTION.finditer(text):
         if _MENTION_END.match(text, match.end()) or match.group(2):
@@ -52,6 +54,8 @@ def extract_mentions(text: str) -> list[str]:
 
 def extract_hashtags(text: str) -> list[str]:
     """Hashtags in `text`, without the '#', leaving out any inside a URL."""
+    if "#" not in text and "＃" not in text:
+        return []
     tags = [
         (m.start(1) - 1, m.end(1), m.group(1))
         for m in _HASHTAG.finditer(text)
