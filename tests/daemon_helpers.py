@@ -66,6 +66,7 @@ def write_config(
         lines += [f"[accounts.{name}]", 'type = "x"', f'base_url = "{base_url}"', f"timeout = {timeout}", ""]
     path = root / "config.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
+    open_db(load_config(path).database).close()  # the database `advocate init` makes: the daemon wants one
     return path
 
 
