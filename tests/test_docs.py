@@ -21,7 +21,7 @@ READ = {"case list", "case show", "queue list", "queue show", "history", "calend
 WRITE = {"init", "ingest", "case edit", "case close", "case keep", "case pause", "case resume", "schedule",
          "queue approve", "queue reject", "queue cancel", "queue edit", "queue move", "queue retry", "queue confirm",
          "queue pause", "queue resume", "queue post-now", "export", "import", "daemon", "account pause", "account resume",
-         "review", "site build", "site serve"}
+         "review", "site build", "site serve", "case photo"}
 GLOBAL_OPTIONS = {"--now", "--config"}
 
 
