@@ -36,9 +36,9 @@ step --now 2019-04-10T09:00+05:00 ingest "$seeds/ua-46-19-initial.txt"
 step --now 2019-04-10T09:00+05:00 schedule
 step --now 2019-04-10T09:00+05:00 queue --per-page 10
 step --now 2019-04-10T09:00+05:00 queue approve --all
-step --now 2019-04-10T09:00+05:00 daemon --simulate --until 2019-04-25T00:00+05:00
+step --now 2019-04-10T09:00+05:00 daemon --simulate --in-place --until 2019-04-25T00:00+05:00
 step --now 2019-04-25T09:00+05:00 ingest "$seeds/ua-46-19-final.txt"
-step --now 2019-04-25T09:00+05:00 daemon --simulate --until 2019-06-01T00:00+05:00
+step --now 2019-04-25T09:00+05:00 daemon --simulate --in-place --until 2019-06-01T00:00+05:00
 step --now 2019-06-01T00:00+05:00 case list
 sent=$(wc -l < outbox.jsonl)
 echo; echo "posts rehearsed: $sent ($work/outbox.jsonl); none after the final update"

@@ -22,7 +22,7 @@ def test_rehearsal_posts_until_the_final_update_then_nothing(workspace, seeds):
     assert workspace.run(f"{APRIL_10} queue").output.count("draft") >= 1
 
     workspace.run(f"{APRIL_10} queue approve --all")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
     first_run = workspace.outbox()
     cutoff = dt.datetime.fromisoformat("2019-04-25T00:00+05:00")
     due_by_then = [p for p in drafts if dt.datetime.fromisoformat(p["scheduled_at"]) <= cutoff]
@@ -35,7 +35,7 @@ def test_rehearsal_posts_until_the_final_update_then_nothing(workspace, seeds):
     assert closed[0]["case"]["id"] == case["id"]
     assert closed[0]["case"]["status"] == "closed"
 
-    workspace.run(f"{APRIL_25} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_25} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     assert workspace.outbox() == first_run
     leftover = workspace.json(f"{APRIL_25} queue --all")
     assert {p["status"] for p in leftover} == {"sent", "cancelled"}
@@ -45,7 +45,7 @@ def test_each_post_in_the_outbox_is_sent_in_the_queue(workspace, seeds):
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     workspace.run(f"{APRIL_10} schedule")
     workspace.run(f"{APRIL_10} queue approve --all")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-13T00:00+05:00")
     sent = {p["id"]: p for p in workspace.json(f"{APRIL_10} queue --status sent")}
     outbox = workspace.outbox()
     assert sorted(line["post_id"] for line in outbox) == sorted(sent)
@@ -94,7 +94,7 @@ def test_closing_by_hand_cancels_pending_posts(workspace, seeds):
     workspace.run(f"{APRIL_10} queue approve --all")
     out = workspace.run(f"{APRIL_10} case close 1 --reason 'released'").output
     assert "pending posts cancelled" in out
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     assert workspace.outbox() == []
     case = workspace.json("case show 1")
     assert (case["status"], case["closed_reason"]) == ("closed", "released")
@@ -104,7 +104,7 @@ def test_deadline_passing_closes_the_case(workspace, seeds):
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     workspace.run(f"{APRIL_10} schedule")
     workspace.run(f"{APRIL_10} queue approve --all")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     case = workspace.json("case show 1")
     assert (case["status"], case["closed_reason"]) == ("closed", "deadline passed")
     deadline_at = dt.datetime.fromisoformat(case["deadline_at"])
@@ -150,11 +150,11 @@ def test_queue_pause_and_resume_hold_a_case_without_cancelling(workspace, seeds)
     workspace.run(f"{APRIL_10} schedule")
     workspace.run(f"{APRIL_10} queue approve --all")
     workspace.run(f"{APRIL_10} queue pause --case 1")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-13T00:00+05:00")
     assert workspace.outbox() == []
     workspace.run(f"{APRIL_10} queue resume --case 1")
     workspace.run(f"{APRIL_10} queue pause --account rehearsal")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-13T00:00+05:00")
     assert workspace.outbox() == []
     workspace.run(f"{APRIL_10} queue resume --account rehearsal")
     assert "no account 'nobody'" in workspace.run(f"{APRIL_10} queue pause --account nobody", ok=False).output

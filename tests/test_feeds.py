@@ -153,12 +153,12 @@ def test_the_daemon_polls_a_local_feed_file_during_a_simulated_run(workspace, se
     feed = workspace.root / "feed.xml"
     feed.write_bytes(rss())
     workspace.config.write_text(workspace.config.read_text() + '\n[feeds]\nurls = ["feed.xml"]\ninterval_minutes = 30\n')
-    workspace.run(f"{start} daemon --simulate --until 2019-04-20T00:00+05:00")
+    workspace.run(f"{start} daemon --simulate --in-place --until 2019-04-20T00:00+05:00")
     before = workspace.outbox()
     assert before
 
     feed.write_bytes(rss({"id": "final", "title": "No further action", "content": (seeds / "ua-46-19-final.txt").read_text()}))
-    workspace.run("--now 2019-04-20T00:00+05:00 daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run("--now 2019-04-20T00:00+05:00 daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
 
     assert workspace.outbox() == before
     case = workspace.json("case show 1")
@@ -171,7 +171,7 @@ def test_an_unreachable_feed_never_stops_the_daemon(workspace, seeds):
     workspace.run(f"{start} schedule")
     workspace.run(f"{start} queue approve --all")
     workspace.config.write_text(workspace.config.read_text() + '\n[feeds]\nurls = ["http://127.0.0.1:9/feed.xml"]\ntimeout_seconds = 1\n')
-    output = workspace.run(f"{start} daemon --simulate --until 2019-04-12T00:00+05:00").output
+    output = workspace.run(f"{start} daemon --simulate --in-place --until 2019-04-12T00:00+05:00").output
     assert "feed http://127.0.0.1:9/feed.xml not read" in output
     assert workspace.outbox()
 

@@ -44,12 +44,12 @@ def library(workspace):
 
 def test_the_final_update_dropped_in_the_inbox_stops_the_simulated_run(workspace, seeds, inbox):
     start_campaign(workspace, seeds)
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
     first_run = workspace.outbox()
     assert first_run
 
     drop(seeds, inbox, "ua-46-19-final.txt")
-    workspace.run(f"{APRIL_25} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_25} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
 
     assert workspace.outbox() == first_run
     case = workspace.json("case show 1")
@@ -182,12 +182,12 @@ def update_text(seeds, deadline: str) -> str:
 
 def test_an_update_in_the_inbox_with_a_new_deadline_reopens_an_expired_case(workspace, seeds, inbox):
     start_campaign(workspace, seeds)
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     assert workspace.json("case show 1")["closed_reason"] == "deadline passed"
 
     inbox.mkdir(exist_ok=True)
     (inbox / "ua-46-19-update.txt").write_text(update_text(seeds, "30 June 2019"))
-    workspace.run("--now 2019-06-01T09:00+05:00 daemon --simulate --until 2019-06-02T00:00+05:00")
+    workspace.run("--now 2019-06-01T09:00+05:00 daemon --simulate --in-place --until 2019-06-02T00:00+05:00")
 
     case = workspace.json("case show 1")
     assert (case["status"], case["deadline"]) == ("open", "2019-06-30")
@@ -200,7 +200,7 @@ def test_an_update_in_the_inbox_with_a_new_deadline_reopens_an_expired_case(work
 def test_release_news_in_the_inbox_flags_the_case_until_the_coordinator_decides(workspace, seeds, inbox):
     start_campaign(workspace, seeds)
     drop(seeds, inbox, "ua-46-19-release-news.txt")
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-12T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-12T00:00+05:00")
 
     case = workspace.json("case list")[0]
     assert case["status"] == "open" and case["needs_confirmation"] is True
@@ -229,10 +229,10 @@ def test_a_grace_period_delays_the_deadline_closure_but_not_the_last_post(worksp
     start_campaign(workspace, seeds)
     deadline_at = dt.datetime.fromisoformat(workspace.json("case show 1")["deadline_at"])
     within_grace = (deadline_at + dt.timedelta(hours=12)).isoformat()
-    workspace.run(f"{APRIL_10} daemon --simulate --until {within_grace}")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until {within_grace}")
     assert workspace.json("case show 1")["status"] == "open"
 
-    workspace.run(f"--now {within_grace} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"--now {within_grace} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     case = workspace.json("case show 1")
     assert (case["status"], case["closed_reason"]) == ("closed", "deadline passed")
     assert dt.datetime.fromisoformat(case["closed_at"]) == deadline_at + dt.timedelta(hours=24)

@@ -60,12 +60,12 @@ def cursor(db) -> int | None:
 def test_a_final_update_in_the_inbox_tells_why_and_by_which_document(workspace, seeds, told):
     workspace.config.write_text(workspace.config.read_text() + '\n[inbox]\nfolder = "inbox"\n')
     start_campaign(workspace, seeds)
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
     assert told == []  # posts going out are not news
 
     (workspace.root / "inbox").mkdir(exist_ok=True)
     shutil.copy(seeds / "ua-46-19-final.txt", workspace.root / "inbox")
-    workspace.run(f"{APRIL_25} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_25} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
 
     assert len(told) == 1
     assert told[0]["title"] == "advocate: Campaign stopped: case 1 (Serikzhan Bilash)"
@@ -75,11 +75,11 @@ def test_a_final_update_in_the_inbox_tells_why_and_by_which_document(workspace, 
 
 def test_nothing_is_told_twice_across_restarts(workspace, seeds, told):
     start_campaign(workspace, seeds)
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     assert [t["title"] for t in told] == ["advocate: Campaign stopped: case 1 (Serikzhan Bilash)"]
     assert "deadline passed" in told[0]["body"] and "by: deadline passed" in told[0]["body"]
 
-    workspace.run("--now 2019-06-01T00:00+05:00 daemon --simulate --until 2019-07-01T00:00+05:00")
+    workspace.run("--now 2019-06-01T00:00+05:00 daemon --simulate --in-place --until 2019-07-01T00:00+05:00")
     workspace.run("--now 2019-07-01T00:00+05:00 daemon --once")
     assert len(told) == 1
     config, db = library(workspace)
@@ -134,7 +134,7 @@ def test_without_urls_nothing_is_sent_nor_marked_told(workspace, seeds, monkeypa
     monkeypatch.delenv("ADVOCATE_NOTIFY_URLS", raising=False)
     TOLD.clear()
     start_campaign(workspace, seeds)
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     config, db = library(workspace)
     assert TOLD == [] and cursor(db) is None
 
@@ -186,7 +186,7 @@ def test_a_real_apprise_transport_on_loopback(workspace, seeds, monkeypatch):
     try:
         monkeypatch.setenv("ADVOCATE_NOTIFY_URLS", f"json://127.0.0.1:{receiver.server.server_port}/")
         start_campaign(workspace, seeds)
-        workspace.run(f"{APRIL_10} daemon --simulate --until 2019-06-01T00:00+05:00")
+        workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-06-01T00:00+05:00")
     finally:
         receiver.server.shutdown()
         receiver.server.server_close()
@@ -197,7 +197,7 @@ def test_a_real_apprise_transport_on_loopback(workspace, seeds, monkeypatch):
 def test_the_daily_digest_goes_out_once_a_day(workspace, seeds, told):
     workspace.config.write_text(workspace.config.read_text() + '\n[notify]\ndigest_time = "08:00"\n')
     start_campaign(workspace, seeds)
-    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-04-13T00:00+05:00")
+    workspace.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-13T00:00+05:00")
     digests = [t for t in told if "daily digest" in t["title"]]
     assert [d["title"] for d in digests] == [f"advocate: daily digest 2019-04-{day}" for day in (10, 11, 12)]
     assert "case 1 (Serikzhan Bilash, open)" in digests[1]["body"] and "sent in the last day" in digests[1]["body"]

@@ -363,9 +363,14 @@ def test_the_queue_table_shows_every_text_whole_in_80_columns(planned, monkeypat
 def test_history_and_case_list_wrap_to_the_terminal(planned, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     planned.run(f"{APRIL_10} queue approve --all")
-    planned.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-15T00:00+05:00", ok=False)  # --in-place may not exist yet
+    planned.run(f"{APRIL_10} daemon --simulate --in-place --until 2019-04-15T00:00+05:00")
     out = planned.run(f"{APRIL_10} case list").output
     assert "Serikzhan Bilash" in out and max(len(line) for line in out.splitlines()) <= 80
+    sent = planned.json(f"{APRIL_10} history")
+    out = planned.run(f"{APRIL_10} history").output
+    assert sent and max(len(line) for line in out.splitlines()) <= 80
+    assert all(" ".join(p["text"].split()) in " ".join(out.split()) for p in sent)
+    assert out.splitlines()[0] == f"{len(sent)} sent, newest first, times in Asia/Almaty"
 
 
 def test_an_empty_result_names_the_filter_that_matched_nothing(planned):
@@ -419,3 +424,28 @@ def test_commands_need_the_database_init_made_and_create_none(tmp_path, seeds, c
     assert result.exit_code == 1 and "run 'advocate init' first" in result.output, result.output
     assert not [p for p in tmp_path.rglob("*.db")]
     assert not list((tmp_path / "home").rglob("*.db")) if (tmp_path / "home").exists() else True
+
+
+# --- a simulation never touches the live queue (issue 13, point 6) -------------------------------
+
+def test_a_simulation_rehearses_on_a_copy_and_says_where_its_outbox_went(planned):
+    planned.run(f"{APRIL_10} queue approve --all")
+    before = planned.json(f"{APRIL_10} queue --all")
+    result = planned.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    assert "rehearsed on a copy of the database" in result.stderr
+    assert str(planned.root / "simulate-rehearsal.jsonl") in result.stderr
+    assert planned.json(f"{APRIL_10} queue --all") == before          # nothing marked sent
+    assert planned.run(f"{APRIL_10} history").output.strip() == "Nothing posted yet."
+    assert planned.json(f"{APRIL_10} status")["counts"].get("sent", 0) == 0
+    lines = planned.outbox("simulate-rehearsal.jsonl")
+    assert lines and planned.outbox() == []                           # the account's own outbox untouched
+    planned.run(f"{APRIL_10} daemon --simulate --until 2019-04-25T00:00+05:00")
+    assert planned.outbox("simulate-rehearsal.jsonl") == lines        # each run's outbox holds that run only
+
+
+def test_in_place_goes_with_simulate_and_only_with_dry_run_accounts(planned):
+    assert "--in-place goes with --simulate" in refused(planned, "daemon --in-place")
+    planned.set_config('accounts = ["rehearsal"]', 'accounts = ["rehearsal", "org_x"]')
+    planned.config.write_text(planned.config.read_text() + '\n[accounts.org_x]\ntype = "x"\n')
+    line = refused(planned, "daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
+    assert "would mark posts of org_x sent without publishing them" in line

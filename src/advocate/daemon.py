@@ -76,17 +76,23 @@ def real_accounts(config: Config) -> list[str]:
     return [name for name in config.accounts if config.account(name)["type"] != "dryrun"]
 
 
-def simulate(db, config: Config, start: dt.datetime, until: dt.datetime, environ: Mapping[str, str]) -> RunSummary:
+def simulate(db, config: Config, start: dt.datetime, until: dt.datetime, environ: Mapping[str, str], *,
+             in_place: bool = False) -> RunSummary:
     """The daemon's loop on a virtual clock, every account rehearsed by the dry-run channel.
 
-    With dry-run accounts only (a rehearsal), it runs on the database itself:
-    their posts really are "sent" to their outboxes. With a real network in
-    config.toml it runs on a copy: marking real posts sent would lose them.
+    It runs on a copy of the database (advocate.simulation.db), each account
+    writing to its own simulate-ACCOUNT.jsonl: the live queue is never
+    touched, so `history` and `status` show only what really went out.
+    `in_place` (dry-run accounts only: a rehearsal database) runs on the
+    queue itself, its posts "sent" to their accounts' outboxes.
     """
     if until <= start:
         raise AdvocateError(f"--until {until.isoformat()} is not after the start {start.isoformat()}")
+    if in_place and real_accounts(config):
+        raise AdvocateError(f"--in-place would mark posts of {', '.join(real_accounts(config))} sent without publishing them; "
+                            "leave it out to rehearse on a copy")
     with InstanceLock(config.lock_path):  # never beside a live daemon on the same database
-        if real_accounts(config):
+        if not in_place:
             return _simulate_on_copy(db, config, start, until, environ)
         return _simulate(db, config, start, until, ChannelPool(config, environ, simulate=True), housekeeping=True)
 
@@ -94,6 +100,8 @@ def simulate(db, config: Config, start: dt.datetime, until: dt.datetime, environ
 def _simulate_on_copy(db, config: Config, start, until, environ) -> RunSummary:
     copy_path = simulation_copy_path(config)
     copy_path.unlink(missing_ok=True)
+    for name in config.accounts:  # each run's outboxes hold that run's posts only
+        simulation_outbox(config, name).unlink(missing_ok=True)
     target = sqlite3.connect(copy_path)
     db.conn.backup(target)
     target.close()
@@ -105,6 +113,11 @@ def _simulate_on_copy(db, config: Config, start, until, environ) -> RunSummary:
         return summary
     finally:
         copy.close()
+
+
+def simulation_outbox(config: Config, account: str) -> Path:
+    """Where a simulation on the copy writes an account's posts (as dispatch.ChannelPool names it)."""
+    return config.database.parent / f"simulate-{account}.jsonl"
 
 
 def simulation_copy_path(config: Config) -> Path:

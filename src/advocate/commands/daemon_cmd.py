@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ..output import echo_json, json_option
+from ..output import echo_json, json_option, warn
 from .params import LINE
 
 
@@ -19,20 +19,26 @@ def register(cli: click.Group) -> None:
 
 @click.command()
 @click.option("--once", is_flag=True, help="Post what is due now, then exit (for cron).")
-@click.option("--simulate", is_flag=True, help="Rehearse on a virtual clock with the dry-run channel: nothing is published.")
-@click.option("--until", "until", metavar="TIME", help="With --simulate: run the virtual clock up to TIME (ISO 8601 with offset).")
+@click.option("--simulate", is_flag=True, help="Rehearse on a virtual clock with the dry-run channel, on a copy of the database: "
+              "nothing is published and the queue is unchanged. Needs --until.")
+@click.option("--until", "until", metavar="TIME", help="With --simulate: run the virtual clock up to TIME "
+              "('2019-06-01', 'tomorrow 10:00', ISO 8601; no offset: the posting zone).")
+@click.option("--in-place", is_flag=True, help="With --simulate: rehearse on the queue itself, marking its posts sent "
+              "(a rehearsal database with dry-run accounts only).")
 @click.pass_obj
-def daemon(app, once, simulate, until):
+def daemon(app, once, simulate, until, in_place):
     """Post what is due, as it falls due, until stopped (SIGTERM/SIGINT; SIGHUP reloads config.toml)."""
     from ..errors import AdvocateError
 
     if simulate != bool(until):
         raise AdvocateError("--simulate and --until go together: advocate daemon --simulate --until 2019-06-01T00:00+05:00")
+    if in_place and not simulate:
+        raise AdvocateError("--in-place goes with --simulate: advocate daemon --simulate --in-place --until 2019-06-01")
     if simulate:
         from ..daemon import simulate as run_simulation
 
         _log_to_stdout(logging.WARNING)  # a rehearsal prints one line per post instead
-        summary = run_simulation(app.db(), app.config, app.now(), app.parse_time(until, "--until"), app.environ)
+        summary = run_simulation(app.db(), app.config, app.now(), app.parse_time(until, "--until"), app.environ, in_place=in_place)
         _rehearsed(app, summary)
         return _summary(summary, "rehearsed (dry run)")
     _log_to_stdout()
@@ -61,8 +67,11 @@ def _rehearsed(app, summary) -> None:
     zone = app.config.posting.timezone
     db = open_db(summary.on_copy) if summary.on_copy else app.db()
     if summary.on_copy:
-        click.secho(f"rehearsed on a copy of the database ({summary.on_copy.name}): real networks are configured, "
-                    "so the queue itself is unchanged; each account's posts are in simulate-ACCOUNT.jsonl", fg="yellow")
+        from ..daemon import simulation_outbox
+
+        outboxes = [str(simulation_outbox(app.config, name)) for name in app.config.accounts]
+        warn(f"rehearsed on a copy of the database ({summary.on_copy}); the queue itself is unchanged "
+             f"(--in-place rehearses on it). Outbox: {', '.join(outboxes)}")
     for post_id in summary.sent:
         post = get_post(db, post_id)
         text = " ".join(post["text"].split())
