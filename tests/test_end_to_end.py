@@ -211,6 +211,6 @@ def test_case_edit_sets_the_pace_of_one_campaign_and_re_plans_it(workspace, seed
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     workspace.run(f"{APRIL_10} schedule")
     out = workspace.run(f"{APRIL_10} case edit 1 --set strategy=even --set posts_per_day=1").output
-    assert "strategy: None -> even" in out and "plan updated" in out
+    assert "strategy: (not set) -> even" in out and "plan updated" in out
     assert "not one of" in workspace.run(f"{APRIL_10} case edit 1 --set strategy=fast", ok=False).output
     assert "whole number" in workspace.run(f"{APRIL_10} case edit 1 --set posts_per_day=many", ok=False).output

@@ -449,3 +449,10 @@ def test_in_place_goes_with_simulate_and_only_with_dry_run_accounts(planned):
     planned.config.write_text(planned.config.read_text() + '\n[accounts.org_x]\ntype = "x"\n')
     line = refused(planned, "daemon --simulate --in-place --until 2019-04-25T00:00+05:00")
     assert "would mark posts of org_x sent without publishing them" in line
+
+
+def test_changes_and_fields_read_as_text_never_as_python_reprs(planned):
+    out = planned.run(f"{APRIL_10} case edit 1 --set hashtags=#A,#B").output
+    assert "hashtags: #Bilash, #KazakhsInChina -> #A, #B" in out
+    shown = planned.run(f"{APRIL_10} case show 1").output
+    assert "['" not in shown and "{'" not in shown and "['" not in out

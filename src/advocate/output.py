@@ -108,10 +108,23 @@ def _fit(word: str, room: int) -> str:
     return word
 
 
+def shown(value) -> str:
+    """A value as a person reads it, never a Python repr: lists joined, mappings as key=value, nothing as '(not set)'."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(shown(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={shown(v)}" for k, v in value.items())
+    return str(value)
+
+
 def fields(pairs: list[tuple[str, object]]) -> None:
     width = max(len(k) for k, _ in pairs)
     for key, value in pairs:
-        click.echo(f"{key.rjust(width)}: {'' if value is None else value}")
+        click.echo(f"{key.rjust(width)}: {'' if value is None else shown(value) if isinstance(value, (list, tuple, dict, bool)) else value}")
 
 
 def warn(message: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..output import echo_json, json_option
+from ..output import echo_json, json_option, shown
 from .params import COUNT, ID, LINE, TEXT
 
 
@@ -139,7 +139,7 @@ def case_edit(app, case_id, assignments, target_number, added, removed, target_h
             changes.update(edit_targets(db, now, case_id, edits, new_targets, list(removed)))
         result = refresh(db, app.config, now, case_id, changes)
     for key, (old, new) in changes.items():
-        click.echo(f"{key}: {old} -> {new}")
+        click.echo(f"{key}: {shown(old)} -> {shown(new)}")
     if not changes:
         click.echo("nothing changed")
     if result is not None:
