@@ -98,7 +98,7 @@ def test_401_pauses_the_account_with_a_reason_and_keeps_the_post(campaign, fake,
     status = cli_json(campaign.path, "status", NOW)
     account = status["accounts"]["org_x"]
     assert account["paused"] is True
-    assert "401" in account["paused_reason"] and "advocate account resume org_x" in account["paused_reason"]
+    assert "401" in account["paused_reason"] and "advocate queue resume --account org_x" in account["paused_reason"]
     assert queue_entry(campaign, post_id)["status"] == "scheduled"
 
     tick(campaign, clock, NOW + 30 * MINUTE)  # a paused account sends nothing

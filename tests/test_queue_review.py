@@ -456,3 +456,20 @@ def test_changes_and_fields_read_as_text_never_as_python_reprs(planned):
     assert "hashtags: #Bilash, #KazakhsInChina -> #A, #B" in out
     shown = planned.run(f"{APRIL_10} case show 1").output
     assert "['" not in shown and "{'" not in shown and "['" not in out
+
+
+def test_pause_and_resume_live_under_queue_and_the_old_names_still_work(planned):
+    from advocate.cli import cli
+
+    visible = {name for name, command in cli.commands.items() if not command.hidden}
+    assert "account" not in visible
+    assert {n for n, c in cli.commands["case"].commands.items() if not c.hidden}.isdisjoint({"pause", "resume"})
+    assert "'advocate queue resume --case 1'" in planned.run(f"{APRIL_10} queue pause --case 1").output
+    assert planned.json(f"{APRIL_10} case show 1")["paused"] is True
+    planned.run(f"{APRIL_10} case resume 1")  # the old name, for scripts
+    assert planned.json(f"{APRIL_10} case show 1")["paused"] is False
+    planned.run(f"{APRIL_10} queue pause --account rehearsal --reason 'new credentials'")
+    assert planned.json(f"{APRIL_10} status")["accounts"]["rehearsal"]["paused_reason"] == "new credentials"
+    assert "account rehearsal resumed" in planned.run(f"{APRIL_10} queue resume --account rehearsal").output
+    help_text = planned.run("daemon --help").output
+    assert "Needs --until" in help_text and "--in-place" in help_text

@@ -172,7 +172,7 @@ class Dispatcher:
             account_state.block_until(db, now, account, until, error)
         elif result.outcome == "auth_failed":
             queue.record_retry(db, now, post, error, now, counts=False, max_attempts=max_attempts)
-            account_state.pause(db, now, account, f"{error}; fix the credentials, then 'advocate account resume {account}'")
+            account_state.pause(db, now, account, f"{error}; fix the credentials, then 'advocate queue resume --account {account}'")
         elif result.outcome == "failed":
             queue.record_final(db, now, post, m.FAILED, error)
         else:

@@ -211,7 +211,7 @@ def case_keep(app, case_id):
         click.echo(f"case {case_id} was not waiting for confirmation; nothing changed")
 
 
-@case.command("pause")
+@case.command("pause", hidden=True)  # pause and resume live under `queue`; kept for scripts
 @click.argument("case_id", type=ID)
 @click.pass_obj
 def case_pause(app, case_id):
@@ -219,10 +219,10 @@ def case_pause(app, case_id):
     from ..cases import set_paused
 
     set_paused(app.db(), app.now(), case_id, True)
-    click.echo(f"case {case_id} paused: its posts wait until 'advocate case resume {case_id}'")
+    click.echo(f"case {case_id} paused: its posts wait until 'advocate queue resume --case {case_id}'")
 
 
-@case.command("resume")
+@case.command("resume", hidden=True)
 @click.argument("case_id", type=ID)
 @click.pass_obj
 def case_resume(app, case_id):

@@ -109,9 +109,9 @@ def status(app, as_json):
         click.echo(f"{event['at']} {event['kind']}: {event['message']}")
 
 
-@click.group()
+@click.group(hidden=True)  # pause and resume live under `queue`; these stay for scripts
 def account():
-    """Pause or resume an account (e.g. after fixing its credentials)."""
+    """Pause or resume an account: now 'advocate queue pause/resume --account NAME'."""
 
 
 @account.command("pause")

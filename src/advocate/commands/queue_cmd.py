@@ -368,9 +368,10 @@ def queue_confirm(app, post_id, remote_id, url):
 
 def _hold(paused: bool):
     @click.option("--case", "case_id", type=CASE, help="Hold or release this case's posts.")
-    @click.option("--account", help="Hold or release every post of this account.")
+    @click.option("--account", type=LINE, metavar="NAME", help="Hold or release every post of this account.")
+    @click.option("--reason", type=LINE, default="paused by user", show_default=True, help="Why, for 'advocate status' (pause --account).")
     @click.pass_obj
-    def command(app, case_id, account):
+    def command(app, case_id, account, reason):
         from .. import accounts, cases
         from ..errors import InvalidChange
 
@@ -380,13 +381,16 @@ def _hold(paused: bool):
             cases.set_paused(app.db(), app.now(), case_id, paused)
         else:
             app.config.account(account)  # a typo must not pause nothing silently
-            (accounts.pause(app.db(), app.now(), account, "paused by user") if paused
+            (accounts.pause(app.db(), app.now(), account, reason) if paused
              else accounts.resume(app.db(), app.now(), account))
-        click.echo(f"{'case ' + str(case_id) if case_id is not None else 'account ' + account} {'paused' if paused else 'resumed'}")
+        what = f"case {case_id}" if case_id is not None else f"account {account}"
+        option = f"--case {case_id}" if case_id is not None else f"--account {account}"
+        click.echo(f"{what} paused: its posts wait until 'advocate queue resume {option}'" if paused else f"{what} resumed")
     return command
 
 
-queue.command("pause", help="Hold the posts of a case (--case ID) or an account (--account NAME); nothing is cancelled.")(_hold(True))
+queue.command("pause", help="Hold the posts of a case (--case ID) or an account (--account NAME); nothing is cancelled. "
+              "The one place to pause: 'case pause' and 'account pause' are its old names.")(_hold(True))
 queue.command("resume", help="Let a paused case's or account's posts go out again.")(_hold(False))
 
 
