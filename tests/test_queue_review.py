@@ -473,3 +473,18 @@ def test_pause_and_resume_live_under_queue_and_the_old_names_still_work(planned)
     assert "account rehearsal resumed" in planned.run(f"{APRIL_10} queue resume --account rehearsal").output
     help_text = planned.run("daemon --help").output
     assert "Needs --until" in help_text and "--in-place" in help_text
+
+
+def test_review_will_not_approve_a_post_past_its_deadline_but_moves_it(planned):
+    imported = max(_by_id(planned)) + 1
+    planned.run(f"{APRIL_10} import {write_csv(planned, GOOD)}")  # row 4 goes out on 20 May
+    planned.run(f"{APRIL_10} case edit 1 --set deadline=2019-05-10")
+    out = " ".join(planned.run(f"{APRIL_10} review --case 1", input="s\n" * 40 + "q\n").output.split())
+    assert "AFTER the deadline (2019-05-10): it cannot go out; move it earlier or reject it" in out
+    assert "waits after the new deadline (2019-05-10): move it earlier or reject it" in out
+    answers = {p["id"]: "s" for p in planned.json(f"{APRIL_10} queue --status draft")}
+    keys = "".join(f"{'a' if post_id == imported + 2 else 's'}\n" for post_id in sorted(answers, key=lambda i: _by_id(planned)[i]["scheduled_at"]))
+    out = " ".join(planned.run(f"{APRIL_10} review --case 1", input=keys + "m\n2019-05-08 10:00\na\n").output.split())
+    assert f"post {imported + 2} goes out after case 1's deadline (2019-05-10), so it could never go out" in out
+    post = _by_id(planned)[imported + 2]
+    assert post["status"] == "scheduled" and post["scheduled_at"] == "2019-05-08T04:00:00+00:00"

@@ -97,16 +97,23 @@ def status(app, as_json):
     report = gather(app.reader(), app.config, app.now())
     if as_json:
         return echo_json(report)
-    click.echo(f"daemon: {report['daemon']['state']}" + (f" (pid {report['daemon']['pid']}, last seen {report['daemon']['heartbeat']})" if report['daemon']['pid'] else ""))
+    import datetime as dt
+
+    from ..review.screen import when_text
+
+    def shown(stored):  # times a person reads: the posting zone, named, to the minute
+        return when_text(dt.datetime.fromisoformat(stored), app.config.posting.timezone) if stored else ""
+
+    click.echo(f"daemon: {report['daemon']['state']}" + (f" (pid {report['daemon']['pid']}, last seen {shown(report['daemon']['heartbeat'])})" if report['daemon']['pid'] else ""))
     nxt = report["next_post"]
-    click.echo(f"next post: {nxt['id']} on {nxt['channel']} at {nxt['scheduled_at']}" if nxt else "next post: none due")
+    click.echo(f"next post: {nxt['id']} on {nxt['channel']} at {shown(nxt['scheduled_at'])}" if nxt else "next post: none due")
     for name, info in report["accounts"].items():
-        state = "paused: " + info["paused_reason"] if info["paused"] else ("waiting until " + info["blocked_until"] if info["blocked_until"] else "active")
-        click.echo(f"account {name}: {info['sent_today']} sent today, cap {info['daily_cap']}; {state}")
+        state = "paused: " + info["paused_reason"] if info["paused"] else ("waiting until " + shown(info["blocked_until"]) if info["blocked_until"] else "active")
+        click.echo(f"account {name}: {info['sent_last_24h']} sent in the last 24 hours, cap {info['daily_cap']}; {state}")
     for key, count in report["counts"].items():
         click.echo(f"{key}: {count}")
     for event in report["last_errors"]:
-        click.echo(f"{event['at']} {event['kind']}: {event['message']}")
+        click.echo(f"{shown(event['at'])}  {event['kind']}: {event['message']}")
 
 
 @click.group(hidden=True)  # pause and resume live under `queue`; these stay for scripts

@@ -10,6 +10,14 @@ from ..errors import InvalidChange
 
 
 def approve(db, now: dt.datetime, post_id: int) -> None:
+    """Approve a draft; one that would go out after its case's deadline must be moved first (it could never go out)."""
+    from ..cases import get_case
+
+    post = q.get_post(db, post_id)
+    case = get_case(db, post["case_id"])
+    if case["deadline_at"] and post["scheduled_at"] >= case["deadline_at"]:
+        raise InvalidChange(f"post {post_id} goes out after case {case['id']}'s deadline ({case['deadline']}), "
+                            "so it could never go out; move it earlier (m) or reject it (r)")
     q.approve(db, now, ids=[post_id])
 
 
