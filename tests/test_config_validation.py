@@ -55,7 +55,10 @@ BAD: dict[str, list[str]] = {
     "ingest.max_file_mb": ["0", "-1"],
     "ingest.max_unpacked_mb": ["0", "-1"],
     "ingest.max_pages": ["0", "-1"],
-    "ingest.max_line_chars": ["0", "-1"],
+    "ingest.max_line_chars": ["0", "-1", "199"],
+    "ingest.max_pdf_content_kb": ["0", "-1"],
+    "ingest.max_pdf_operations": ["0", "-1"],
+    "ingest.max_text_chars": ["0", "999"],
     "ingest.max_depth": ["0", "-1"],
     "posting.case_spacing_minutes": ["-1", "100000"],
     "quota.currency": ['"dollars"', '""', '"usd"'],
@@ -143,8 +146,8 @@ def test_sensible_values_are_still_accepted(tmp_path, key, value):
 def test_the_shipped_config_loads_and_every_section_has_its_defaults(workspace):
     config = load_config(workspace.config)
     assert config.daemon.poll_seconds >= 1
-    assert config.ingest.max_file_mb == 20 and config.ingest.max_unpacked_mb == 100
-    assert (config.ingest.max_pages, config.ingest.max_line_chars, config.ingest.max_depth) == (200, 20_000, 500)
+    assert config.ingest.max_file_mb == 20 and config.ingest.max_unpacked_mb == 20
+    assert (config.ingest.max_pages, config.ingest.max_line_chars, config.ingest.max_depth) == (200, 3_000, 512)
 
 
 def test_a_daemon_that_would_spin_is_refused_before_it_starts(workspace):

@@ -472,3 +472,18 @@ def test_a_damaged_document_reads_or_is_refused_in_one_line(name, cuts, truncate
     else:
         assert all(len(line) <= 3000 for line in document.text.splitlines())
     assert time.perf_counter() - started < SECONDS
+
+
+def test_the_ingest_settings_in_config_toml_bound_a_file_and_stdin(workspace, tmp_path):
+    """[ingest] in config.toml reaches the readers (stdin is read no further than the limit)."""
+    text = "URGENT ACTION\n" + ("Free the prisoner now. " * 60_000)  # ~1.4 MB
+    big = tmp_path / "big.txt"
+    big.write_text(text, encoding="utf-8")
+    workspace.config.write_text(workspace.config.read_text() + "\n[ingest]\nmax_file_mb = 1\n", encoding="utf-8")
+
+    by_file = workspace.run(f"ingest {big}", ok=False)
+    by_stdin = workspace.run("ingest -", ok=False, input=text)
+    for result in (by_file, by_stdin):
+        assert result.exit_code == 1 and "[ingest] max_file_mb" in result.output, result.output
+        assert len(result.output.strip().splitlines()) == 1
+    assert workspace.json("case list") == []

@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+from .ingest.limits import ReadLimits
 
 
 @dataclass(frozen=True)
@@ -101,15 +102,9 @@ class NotifySettings:
     digest_time: str = ""  # "08:00": one summary a day at that local time (posting.timezone); empty: none
 
 
-@dataclass(frozen=True)
-class IngestSettings:
-    """How much work one document may cost; a document over a limit is refused (or moved to failed/)."""
-
-    max_file_mb: int = 20         # the file as given
-    max_unpacked_mb: int = 100    # XML inside a DOCX, after decompression
-    max_pages: int = 200          # PDF pages
-    max_line_chars: int = 20_000  # one line of text
-    max_depth: int = 500          # nesting of HTML/XML elements
+# [ingest]: how much work one document may cost. The readers' own limits,
+# defined once beside them (a light module: no reader is imported).
+IngestSettings = ReadLimits
 
 
 @dataclass(frozen=True)
@@ -400,7 +395,10 @@ RULES: dict[str, dict[str, Rule]] = {
                      "an address like \"https://act.example.org/\" or \"\""),
         "pages": (_NON_EMPTY[0], "a folder name like \"pages\""),
     },
-    "ingest": {key: _at_least(1) for key in ("max_file_mb", "max_unpacked_mb", "max_pages", "max_line_chars", "max_depth")},
+    "ingest": {**{key: _between(1, 1_000_000) for key in ("max_file_mb", "max_unpacked_mb", "max_pages", "max_depth")},
+               "max_pdf_content_kb": _between(1, 10_000_000), "max_pdf_operations": _between(1, 1_000_000_000),
+               "max_text_chars": _between(1_000, 1_000_000_000),
+               "max_line_chars": _between(200, 1_000_000)},  # shorter lines would cut every sentence
 }
 
 

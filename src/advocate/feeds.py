@@ -57,11 +57,26 @@ def fetch_url(url: str, timeout: float) -> bytes:
     import requests
 
     try:
-        response = requests.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT})
-        response.raise_for_status()
+        with requests.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT}, stream=True) as response:
+            response.raise_for_status()
+            return _read_at_most(response, MAX_FETCH_BYTES)
     except requests.RequestException as exc:
         raise FetchError(f"{public_url(url)}: {fetch_failure(exc)}") from None
-    return response.content
+
+
+# A page or PDF bigger than any document we would read is cut short here,
+# so a hostile server cannot fill memory; the reader then refuses it by size.
+MAX_FETCH_BYTES = 200 * 1024 * 1024
+
+
+def _read_at_most(response, limit: int) -> bytes:
+    chunks, size = [], 0
+    for chunk in response.iter_content(chunk_size=65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return b"".join(chunks)
 
 
 def public_url(url: str) -> str:
@@ -151,7 +166,7 @@ def handle_entry(db, feed: str, entry, now: dt.datetime, config: Config, fetch: 
     name = entry.get("link") or entry.get("title") or key
     attempts = (seen[1] if seen else 0) + 1
     try:
-        document = entry_document(entry, fetch, config.feeds.timeout_seconds)
+        document = entry_document(entry, fetch, config.feeds.timeout_seconds, config.ingest)
         outcome = apply_document(db, config, now, name, document, record_unknown=False)  # a feed's other posts are not kept
     except FetchError as exc:
         _record_retry(db, feed, key, entry, now, attempts, str(exc), result)
@@ -185,18 +200,21 @@ def _record(db, feed, key, entry, now, status: str, attempts: int, error: str | 
             [feed, key, entry.get("link"), entry.get("title"), status, attempts, error, document_id, to_db(now), to_db(now)])
 
 
-def entry_document(entry, fetch: Fetch, timeout: float):
+def entry_document(entry, fetch: Fetch, timeout: float, limits=None):
     """The entry's own full content when the feed carries it; else what its link points to."""
     from .ingest import read_document
+    from .ingest.limits import DEFAULT_LIMITS
+
+    limits = limits or DEFAULT_LIMITS
 
     content = entry.get("content") or []
     if content and content[0].get("value", "").strip():
         part = content[0]
         is_html = part.get("type", "text/html") != "text/plain" and "<" in part["value"]  # some feeds call plain text HTML
         suffix = ".html" if is_html else ".txt"
-        return read_document(None, data=part["value"].encode("utf-8"), filename=f"feed entry{suffix}")
+        return read_document(None, data=part["value"].encode("utf-8"), filename=f"feed entry{suffix}", limits=limits)
     link = entry.get("link")
     if not link:
         raise AdvocateError("the entry has neither content nor a link")
     filename = Path(urlparse(link).path).name or "page.html"
-    return read_document(None, data=fetch(link, timeout), filename=filename)
+    return read_document(None, data=fetch(link, timeout), filename=filename, limits=limits)

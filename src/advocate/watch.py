@@ -101,7 +101,7 @@ def ingest_file(db, path: Path, now: dt.datetime, config: Config) -> IngestOutco
     """One file, as `advocate ingest FILE` does it; raises AdvocateError and writes nothing when it cannot."""
     from .ingest import read_document
 
-    return apply_document(db, config, now, path.name, read_document(path))
+    return apply_document(db, config, now, path.name, read_document(path, limits=config.ingest))
 
 
 def _fail(db, path: Path, now, reason: str, result: InboxResult) -> None:

@@ -40,7 +40,7 @@ def ingest(app, files, case_id, assignments, as_json):
     from ..intake import apply_document
 
     overrides = dict(parse_assignment(a) for a in assignments)
-    documents = [(name, _read(name, read_document)) for name in files]  # read all before writing any
+    documents = [(name, _read(name, read_document, app.config.ingest)) for name in files]  # read all before writing any
     db, now, results = app.db(), app.now(), []
     for name, document in documents:
         outcome = apply_document(db, app.config, now, name, document, case_id=case_id, overrides=overrides)
@@ -52,10 +52,11 @@ def ingest(app, files, case_id, assignments, as_json):
         echo_json(results)
 
 
-def _read(name: str, read_document):
-    if name == "-":
-        return read_document(None, data=sys.stdin.buffer.read(), filename="stdin")
-    return read_document(Path(name))
+def _read(name: str, read_document, limits):
+    if name == "-":  # one byte more than the limit is enough to refuse it: never all of stdin
+        data = sys.stdin.buffer.read(limits.max_file_mb * 1024 * 1024 + 1)
+        return read_document(None, data=data, filename="stdin", limits=limits)
+    return read_document(Path(name), limits=limits)
 
 
 def _report(outcome, case) -> None:
