@@ -267,7 +267,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
         raise InvalidChange(f"--set {text!r}: write FIELD=VALUE with FIELD one of {', '.join(sorted(EDITABLE))}")
     kind = EDITABLE[key]
     clearable = ("url", "index_number", "ua_number", "title", "suggested_message", "role", "subject_name")  # FIELD= clears these
-    last_year = 9000  # the end of 9999-12-31 is past what datetime can hold
+    last_year = 2200  # as --now: beyond is a typo, never a campaign
     if not (value.strip(", ") if kind is list else value) and key not in clearable:  # an empty override would block every later update of it
         raise InvalidChange(f"--set {key}: {key} cannot be empty; give a value (only {', '.join(sorted(clearable))} can be cleared)")
     if kind == "date":

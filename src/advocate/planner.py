@@ -70,13 +70,18 @@ class Slot:
     at: dt.datetime
 
 
+HORIZON_DAYS = 366
+
+
 def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now: dt.datetime, kept: list[Kept]) -> list[Slot]:
     zone = ZoneInfo(settings.timezone)
     slots: list[Slot] = []
     if not cases:
         return slots
     first = now.astimezone(zone).date()
-    last = max(c.deadline_at for c in cases).astimezone(zone).date()
+    # At most a year ahead: a mistyped deadline (2091) must not make planning
+    # run for minutes; a campaign that long is planned again as it goes.
+    last = min(max(c.deadline_at for c in cases).astimezone(zone).date(), first + dt.timedelta(days=HORIZON_DAYS))
     kept_by = _index_kept(kept, zone)
     by_case = defaultdict(list)  # case_id -> [(account, at)]: other accounts keep case_spacing from these
     for post in kept:
