@@ -32,14 +32,15 @@ def review(app, case_id, account):
         app.config.account(account)  # a typo must not review nothing silently
     db = app.db(create=False)
     selection = Selection(case_id, account)
+    if not waiting_ids(db, selection):
+        return click.echo(empty_message(selection, unknown_count(db, selection)))
+    terminal = ConsoleTerminal(app.environ)
     from ..forecast import lines, report
 
     forecasts, app_cap = report(db, app.config, app.now())
     for line in lines(forecasts, app.config.quota, app_cap):  # what approving the drafts would cost
-        click.echo(line)
-    if not waiting_ids(db, selection):
-        return click.echo(empty_message(selection, unknown_count(db, selection)))
-    terminal = ConsoleTerminal(app.environ)
+        indent = " " * (len(line) - len(line.lstrip()))
+        click.echo("\n".join(textwrap.wrap(line, terminal.width(), initial_indent="", subsequent_indent=indent + "  ")) or line)
     summary = run(db, app.config, app.now, selection, terminal, app.config.posting.timezone)
     click.echo("")
     for line in summary.lines():
