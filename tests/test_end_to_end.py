@@ -214,3 +214,36 @@ def test_case_edit_sets_the_pace_of_one_campaign_and_re_plans_it(workspace, seed
     assert "strategy: (not set) -> even" in out and "plan updated" in out
     assert "not one of" in workspace.run(f"{APRIL_10} case edit 1 --set strategy=fast", ok=False).output
     assert "whole number" in workspace.run(f"{APRIL_10} case edit 1 --set posts_per_day=many", ok=False).output
+
+
+def test_the_seed_campaign_rehearses_with_its_photo_and_action_link_on_all_four_networks(workspace, seeds):
+    """Issue 14: the project's own synthetic photo, its alt text and the action link, on every network."""
+    from pathlib import Path
+
+    from advocate.media.limits import LIMITS
+    from advocate.messages.length import measure
+
+    photo = Path(__file__).parent / "data" / "photos" / "synthetic-portrait.jpg"
+    alt = "A drawing of a smiling man with short dark hair and a blue jacket, looking at the camera."
+    url = "https://www.amnesty.org/en/documents/asa57/0297/2019/en/"
+    workspace.set_config('accounts = ["rehearsal"]', 'accounts = ["rehearsal", "org_x", "org_mastodon", "org_bluesky"]')
+    workspace.config.write_text(workspace.config.read_text() + FOUR_NETWORKS)
+    case_id = workspace.json(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")[0]["case"]["id"]
+    workspace.run(f"{APRIL_10} case edit {case_id} --set url={url}")
+    workspace.run(f'{APRIL_10} case photo {case_id} {photo} --alt "{alt}"')
+    workspace.run(f"{APRIL_10} schedule")
+    workspace.run(f"{APRIL_10} queue approve --all")
+    workspace.run(f"{APRIL_10} daemon --simulate --until 2019-05-22T00:00+05:00")  # the whole campaign
+
+    networks = {"rehearsal": "x", "org_x": "x", "org_mastodon": "mastodon", "org_bluesky": "bluesky"}
+    for account, network in networks.items():
+        lines = workspace.outbox(f"simulate-{account}.jsonl")
+        assert all(measure(line["text"], network).ok for line in lines), account
+        shown = [line for line in lines if "photo" in line]
+        assert shown, f"{account}: no post showed the photo"
+        for line in shown:
+            assert line["photo"]["alt"] == alt
+            assert line["photo"]["network"] in (network, "dryrun")
+            assert line["photo"]["sent_bytes"] <= LIMITS[network].max_bytes
+        # X and Mastodon make their own card from the link in the text; Bluesky gets a card from us.
+        assert any(line.get("link") == url and (url in line["text"] or network == "bluesky") for line in lines), account

@@ -180,7 +180,7 @@ class BlueskyChannel(Channel):
                 alt=post.photo.alt or "", image=blob,
                 aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(width=width, height=height))
             return models.AppBskyEmbedImages.Main(images=[image])
-        if post.link is None or post.link.url not in post.text:
+        if post.link is None:  # the card carries the link even when the text had no room for it
             return None
         thumb = None
         if post.link.thumb is not None and post.link.thumb.alt:

@@ -59,8 +59,8 @@ class DryRunChannel(Channel):
                              "network": self.stands_for,
                              "sent_bytes": len(image.data), "sent_digest": image.digest,
                              "width": image.width, "height": image.height}
-        if post.link is not None and post.link.url in post.text:
-            line["link"] = post.link.url
+        if post.link is not None and (post.link.url in post.text or self.stands_for == "bluesky"):
+            line["link"] = post.link.url  # on Bluesky as a card, in the text or not
         self._append(json.dumps(line, ensure_ascii=False) + "\n")
         return PublishResult(SENT, remote_id=_remote_id(post.post_id))
 
