@@ -48,7 +48,9 @@ def test_forecast_counts_the_next_30_days_against_each_networks_caps():
     assert m.peaks == [("requests in 5 min", 40, 300)]
     assert round(x.month_cost["2026-03"], 6) == round(121 * QUOTA.x_price_per_post, 6)
     assert round(x.month_cost["2026-04"], 6) == QUOTA.x_price_per_post
-    shown = "\n".join(lines([x, b, m], QUOTA, app_peak(posts, accounts, QUOTA, NOW)))
+    printed = lines([x, b, m], QUOTA, app_peak(posts, accounts, QUOTA, NOW))
+    assert all(len(line) <= 80 for line in printed)
+    shown = " ".join(" ".join(printed).split())
     assert "org_x (x): 120 posts, 1.80 USD, posts in 24 h 120 of 100 OVER" in shown
     assert "checked 2026-12-06" in shown and "budget 5 USD/month" in shown
     assert "all X accounts: posts in 24 h 120 of 1667" in shown
@@ -76,7 +78,7 @@ def test_schedule_prints_the_forecast_and_stops_short_of_a_monthly_budget(worksp
         'outbox = "outbox.jsonl"', 'outbox = "outbox.jsonl"\nmonthly_budget = 0.05', 1))
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     out = workspace.run(f"{APRIL_10} schedule").output
-    assert "forecast, next 30 days" in out and "rehearsal (dryrun)" in out
+    assert "forecast for the next 30 days" in out and "rehearsal (dryrun)" in out
     assert "would pass its monthly_budget" in out
     posts = workspace.json(f"{APRIL_10} queue --all")
     per_month = {}
@@ -84,7 +86,7 @@ def test_schedule_prints_the_forecast_and_stops_short_of_a_monthly_budget(worksp
         cost = post_cost("dryrun", post["text"], QUOTA)
         per_month[post["scheduled_at"][:7]] = per_month.get(post["scheduled_at"][:7], 0) + cost
     assert posts and all(total <= 0.05 + 1e-9 for total in per_month.values())
-    assert "forecast, next 30 days" in workspace.run(f"{APRIL_10} calendar --days 3").output
+    assert "forecast for the next 30 days" in workspace.run(f"{APRIL_10} calendar --days 3").output
     assert "forecast" in workspace.json(f"{APRIL_10} calendar --days 3")
 
 

@@ -117,8 +117,9 @@ def busiest(times: list[dt.datetime], window: dt.timedelta) -> int:
 def lines(forecasts: list[AccountForecast], quota, app: tuple[int, int] | None = None, days: int = DAYS) -> list[str]:
     """The forecast as lines for a terminal; a figure over its limit says OVER."""
     money = quota.currency
-    out = [f"forecast, next {days} days (X prices {quota.x_price_per_post:g}/post, "
-           f"{quota.x_price_per_post_with_link:g} with a link, {money}, checked {quota.x_prices_checked}):"]
+    out = [f"forecast for the next {days} days",
+           f"  X prices: {quota.x_price_per_post:g} {money} a post, {quota.x_price_per_post_with_link:g} with a link "
+           f"(checked {quota.x_prices_checked})"]
     for item in forecasts:
         parts = [f"{item.posts} posts"]
         if item.network in ("x", "dryrun"):
@@ -131,7 +132,14 @@ def lines(forecasts: list[AccountForecast], quota, app: tuple[int, int] | None =
     if app is not None:
         peak, limit = app
         out.append(f"  all X accounts: posts in 24 h {peak} of {limit}{' OVER' if peak > limit else ''} (the app's cap)")
-    return out
+    return [wrapped for line in out for wrapped in _wrap(line)]
+
+
+def _wrap(line: str, width: int = 80) -> list[str]:
+    """Lines for an 80-column terminal, continuations indented under the account."""
+    import textwrap
+
+    return textwrap.wrap(line, width, initial_indent="", subsequent_indent="      ", break_on_hyphens=False) or [line]
 
 
 def as_json(forecasts: list[AccountForecast], quota, app: tuple[int, int] | None = None) -> dict:
