@@ -27,7 +27,7 @@ from advocate.channels.x import classify_error, rewrite_url
 from advocate.errors import ChannelError
 from fake_x import DUPLICATE, TEST_CREDENTIALS, TEST_ENV, FakeX, Reply
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 TIMEOUT = 0.5
 SECRETS = (TEST_CREDENTIALS["api_secret"], TEST_CREDENTIALS["access_secret"])
@@ -438,12 +438,11 @@ class Network:
 
 @pytest.fixture(params=["x", "mastodon", "bluesky"])
 def network(request):
-    from fake_bluesky import TEST_HANDLE, TEST_PASSWORD, FakeBluesky
-    from fake_mastodon import TEST_TOKEN, FakeMastodon
-
     from advocate.channels.bluesky import BlueskyChannel
     from advocate.channels.mastodon import MastodonChannel
     from advocate.channels.x import XChannel
+    from fake_bluesky import TEST_HANDLE, TEST_PASSWORD, FakeBluesky
+    from fake_mastodon import TEST_TOKEN, FakeMastodon
 
     name = request.param
     fake = {"x": FakeX, "mastodon": FakeMastodon, "bluesky": FakeBluesky}[name](clock=lambda: NOW).start()

@@ -226,14 +226,13 @@ def test_the_outbox_records_the_photo_file_digest_alt_text_and_link(workspace, s
 def _x_campaign(tmp_path, fake):
     import datetime as dt
 
-    from daemon_helpers import add_case, add_posts, open_campaign, write_config
-
     from advocate.db import write
     from advocate.dispatch import ChannelPool, Dispatcher
     from advocate.photos import set_photo
+    from daemon_helpers import add_case, add_posts, open_campaign, write_config
     from fake_x import TEST_ENV
 
-    now = dt.datetime(2030, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2030, 3, 2, 9, 0, tzinfo=dt.UTC)
     config, db = open_campaign(write_config(tmp_path / "campaign", {"org_x": fake.base_url}, reconcile_minutes=0))
     case_id = add_case(db, now, "Maryam Ahmadi", dt.date(2030, 3, 20))
     set_photo(db, now, case_id, config.database.parent, PHOTO, ALT)
@@ -314,3 +313,82 @@ def test_an_upload_x_refuses_fails_the_post_with_the_reason(tmp_path, fake_x):
     pool.close()
     assert tuple(_status(db, post_id)) == ("failed", "photo upload: X answered 400: Unsupported image format")
     assert fake_x.seen("create") == []
+
+
+# --- the UA's own picture ----------------------------------------------------------------------
+
+
+def _ua_docx(path: Path, seeds, pictures: list[tuple[Path, float]]) -> Path:
+    from docx import Document
+    from docx.shared import Inches
+
+    document = Document()
+    for picture, width in pictures:
+        document.add_picture(str(picture), width=Inches(width))
+    for line in (seeds / "ua-46-19-initial.txt").read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def _ua_pdf(path: Path, seeds, picture: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.drawImage(str(picture), 400, 650, width=120, height=160)
+    y = 620
+    for line in (seeds / "ua-46-19-initial.txt").read_text(encoding="utf-8").splitlines():
+        if y < 40:
+            pdf.showPage()
+            y = 800
+        pdf.drawString(40, y, line[:110])
+        y -= 12
+    pdf.save()
+    return path
+
+
+def test_a_docx_ua_gives_its_case_the_portrait_not_the_logo_and_it_waits_for_alt_text(workspace, seeds, tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (600, 120), (255, 220, 0)).save(logo)  # a banner: not a portrait
+    ua = _ua_docx(tmp_path / "ua-46-19.docx", seeds, [(logo, 3.0), (PHOTO, 1.5)])
+    out = workspace.run(f"{APRIL_10} ingest {ua}").output
+    assert "photo taken from the document" in out and "--alt" in out
+    row = _db(workspace).execute("SELECT photo, photo_alt, photo_width, photo_height FROM cases").fetchone()
+    assert row["photo_alt"] is None and (row["photo_width"], row["photo_height"]) == (600, 800)
+    assert len(exif_of((workspace.root / row["photo"]).read_bytes())) == 0
+
+
+def test_a_pdf_ua_gives_its_case_the_portrait(workspace, seeds, tmp_path):
+    ua = _ua_pdf(tmp_path / "ua-46-19.pdf", seeds, PHOTO)
+    out = workspace.run(f"{APRIL_10} ingest {ua}").output
+    assert "photo taken from the document (page 1" in out
+    row = _db(workspace).execute("SELECT photo, photo_alt FROM cases").fetchone()
+    assert row["photo"] and row["photo_alt"] is None
+
+
+def test_a_photo_set_by_hand_is_kept_when_the_ua_is_ingested_again(workspace, seeds, tmp_path):
+    ua = _ua_docx(tmp_path / "ua-46-19.docx", seeds, [(PHOTO, 1.5)])
+    workspace.run(f"{APRIL_10} ingest {ua}")
+    other = tmp_path / "other.png"
+    Image.new("RGB", (300, 400), (10, 120, 10)).save(other)
+    workspace.run(f'{APRIL_10} case photo 1 {other} --alt "A green square."')
+    mine = _db(workspace).execute("SELECT photo FROM cases").fetchone()[0]
+    workspace.run(f"{APRIL_10} ingest {ua}")
+    assert _db(workspace).execute("SELECT photo, photo_alt FROM cases").fetchone()[:] == (mine, "A green square.")
+
+
+def test_pictures_are_read_within_the_unpacked_budget_and_a_damaged_file_gives_none(seeds, tmp_path):
+    import zipfile
+
+    from advocate.ingest.images import document_images
+    from advocate.ingest.limits import ReadLimits
+
+    ua = _ua_docx(tmp_path / "ua.docx", seeds, [(PHOTO, 1.5)])
+    assert [(i.width, i.height) for i in document_images(ua.read_bytes(), "docx")] == [(600, 800)]
+    with zipfile.ZipFile(ua, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/bomb.png", b"\0" * (3 * 1024 * 1024))  # 3 MB of zeros, a few KB packed
+    tight = ReadLimits(max_unpacked_mb=2)
+    assert len(document_images(ua.read_bytes(), "docx", tight)) <= 1  # stops at the budget, never raises
+    assert document_images(b"PK\x03\x04 not really a zip", "docx") == []
+    assert document_images(b"%PDF-1.4 broken", "pdf") == []

@@ -96,3 +96,35 @@ def link_of(case: dict, workspace: Path) -> LinkCard | None:
     title = case.get("title") or (f"Take action for {name}" if name else "Take action")
     description = f"Urgent Action {case['ua_number']}" if case.get("ua_number") else ""
     return LinkCard(url, title, description, photo_of(case, workspace))
+
+
+def adopt_document_photo(db, now: dt.datetime, case_id: int, workspace: Path, data: bytes, fmt: str,
+                         limits) -> str | None:
+    """Give a case without a photo the likeliest portrait of its DOCX or PDF UA.
+
+    Stored without metadata and without alt text: its posts wait until a
+    person describes it. Returns a note for the user, or None.
+    """
+    from .ingest.images import document_images
+    from .media.image import encode_within
+    from .media.limits import STORED
+    from .media.store import store_bytes
+
+    case = get_case(db, case_id)
+    if case["photo"]:
+        return None  # a photo set by hand (or an earlier document's) is kept
+    for found in document_images(data, fmt, limits):
+        try:
+            encoded = encode_within(found.data, STORED, where=found.where)
+        except PhotoError:
+            continue
+        stored = store_bytes(workspace, encoded.data, encoded.width, encoded.height, encoded.digest)
+        with write(db):
+            db["cases"].update(case_id, {"photo": stored.path, "photo_alt": None, "photo_digest": stored.digest,
+                                         "photo_width": stored.width, "photo_height": stored.height,
+                                         "photo_credit": None, "updated_at": to_db(now)})
+            log_event(db, now, "case-updated", f"case {case_id}: photo taken from the document ({found.where})",
+                      case_id=case_id)
+        return (f"photo taken from the document ({found.where}, {stored.width}x{stored.height}); "
+                f"posts show it once it has alt text: {alt_command(case_id)}")
+    return None
