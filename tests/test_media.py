@@ -392,3 +392,14 @@ def test_pictures_are_read_within_the_unpacked_budget_and_a_damaged_file_gives_n
     assert len(document_images(ua.read_bytes(), "docx", tight)) <= 1  # stops at the budget, never raises
     assert document_images(b"PK\x03\x04 not really a zip", "docx") == []
     assert document_images(b"%PDF-1.4 broken", "pdf") == []
+
+
+def test_case_show_says_the_photo_and_whether_it_has_alt_text(workspace, seeds):
+    case_id = _case(workspace, seeds)
+    assert "photo:" not in workspace.run(f"{APRIL_10} case show {case_id}").output
+    assert workspace.json(f"{APRIL_10} case show {case_id}")["photo"] is None
+    workspace.run(f"{APRIL_10} case photo {case_id} {PHOTO}")
+    assert "no alt text, so never posted" in workspace.run(f"{APRIL_10} case show {case_id}").output
+    workspace.run(f'{APRIL_10} case photo {case_id} --alt "{ALT}"')
+    shown = workspace.json(f"{APRIL_10} case show {case_id}")["photo"]
+    assert shown["alt"] == ALT and (shown["width"], shown["height"]) == (600, 800)

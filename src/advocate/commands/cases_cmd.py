@@ -61,6 +61,9 @@ def case_show(app, case_id, as_json):
     data = case_json(db, case_id)
     data["sources"] = loads(get_case(db, case_id)["sources"], {})
     data["documents"] = documents_of(db, case_id)
+    from ..photos import photo_json
+
+    data["photo"] = photo_json(get_case(db, case_id))
     if as_json:
         return echo_json(data)
     pairs = [(k, data[k]) for k in ("id", "ua_number", "index_number", "subject_kind", "subject_name", "role", "person",
@@ -73,6 +76,10 @@ def case_show(app, case_id, as_json):
         click.echo(f"incomplete (no {' and no '.join(data['missing'])}): {data['complete_with']}")
     if data["needs_confirmation"]:
         click.echo(f"needs confirmation: {data['confirmation_reason']}; 'advocate case close {case_id} --reason released' or 'advocate case keep {case_id}'")
+    if data["photo"]:
+        photo = data["photo"]
+        alt = f"alt text: {photo['alt']}" if photo["alt"] else f"no alt text, so never posted: advocate case photo {case_id} --alt TEXT"
+        click.echo(f"photo: {photo['file']} ({photo['width']}x{photo['height']}); {alt}")
     for number, target in enumerate(data["targets"], start=1):
         role = "additional target" if target["additional"] else "target"
         click.echo(f"{role} {number}: " + " | ".join(str(v) for k, v in target.items() if v and k != "additional"))
