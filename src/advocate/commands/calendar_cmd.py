@@ -183,4 +183,4 @@ def import_posts(app, file):
     ids = imported.ids
     click.echo(f"imported {len(ids)} posts from {file.name} (ids {ids[0]}-{ids[-1]})")
     if imported.drafts:
-        click.echo(f"{imported.drafts} wait as drafts: review with 'advocate queue', then 'advocate queue approve ID...'")
+        click.echo(f"{imported.drafts} wait as drafts: 'advocate review' shows each one whole to approve, edit, move or reject")

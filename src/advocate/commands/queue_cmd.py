@@ -60,7 +60,7 @@ def schedule(app, replan, case_ids):
     if not result.added and not result.skipped:
         click.echo("nothing to add: every open case already has its plan")
     elif app.config.posting.review:
-        click.echo("posts wait as drafts: review with 'advocate queue', then 'advocate queue approve --all'")
+        click.echo("posts wait as drafts: 'advocate review' shows each one whole to approve, edit, move or reject")
 
 
 def _forecast(app) -> None:
