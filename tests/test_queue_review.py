@@ -488,3 +488,11 @@ def test_review_will_not_approve_a_post_past_its_deadline_but_moves_it(planned):
     assert f"post {imported + 2} goes out after case 1's deadline (2019-05-10), so it could never go out" in out
     post = _by_id(planned)[imported + 2]
     assert post["status"] == "scheduled" and post["scheduled_at"] == "2019-05-08T04:00:00+00:00"
+
+
+def test_an_edit_is_logged_from_what_to_what(planned):
+    post = min(_by_id(planned).values(), key=lambda p: p["id"])
+    planned.run(f"{APRIL_10} queue edit {post['id']} --text 'Free Serikzhan Bilash now. #Bilash'")
+    message = planned.json(f"{APRIL_10} queue show {post['id']}")["events"][-1]["message"]
+    old = " ".join(post["text"].split())[:39]
+    assert message == f'post {post["id"]} edited from "{old}…" to "Free Serikzhan Bilash now. #Bilash"'

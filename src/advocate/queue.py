@@ -187,7 +187,15 @@ def edit(db, now, post_id: int, text: str, dedupe_key: str) -> None:
     with write(db):  # read and change in one transaction: nothing moves in between
         _refuse_closed(db, [post_id])
         sets = "text = ?, dedupe_key = ?, edited = 1"
-        _transition(db, [post_id], now, m.PENDING, sets, [text, dedupe_key], "edited", "edited")
+        old = get_post(db, post_id)["text"]
+        change = f"edited from \"{_start(old)}\" to \"{_start(text)}\""
+        _transition(db, [post_id], now, m.PENDING, sets, [text, dedupe_key], "edited", change)
+
+
+def _start(text: str, size: int = 40) -> str:
+    """A text's first words, on one line, for the events log."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= size else flat[:size - 1] + "…"
 
 
 def move(db, now, post_id: int, when: dt.datetime) -> None:
