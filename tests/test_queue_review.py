@@ -389,7 +389,7 @@ def test_queue_move_counts_a_relative_time_from_the_post_and_answers_in_the_post
     out = planned.run(f"{APRIL_10} queue move {post['id']} +2h").output
     at = dt.datetime.fromisoformat(post["scheduled_at"]) + dt.timedelta(hours=2)
     assert out.strip() == f"post {post['id']} moved to {at.astimezone(ALMATY):%a %d %b %Y %H:%M} Asia/Almaty (+06)"
-    assert planned.json(f"{APRIL_10} queue show {post['id']}")["scheduled_at"] == at.astimezone(dt.timezone.utc).isoformat()
+    assert planned.json(f"{APRIL_10} queue show {post['id']}")["scheduled_at"] == at.astimezone(dt.UTC).isoformat()
 
 
 def test_queue_show_prints_times_in_the_posting_zone(planned):

@@ -37,7 +37,7 @@ def schedule(app, replan, case_ids):
         click.echo(f"withdrew {result.withdrawn} untouched future posts")
     for note in result.assumed:
         click.echo(note)
-    for case_id, why in sorted(result.skipped.items()):
+    for _case_id, why in sorted(result.skipped.items()):
         warn(f"skipped {why}")
     for case_id, count in sorted(result.added.items()):
         click.echo(f"case {case_id}: {count} posts planned")
