@@ -198,3 +198,11 @@ def test_review_needs_the_database_init_made(tmp_path):
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "config.toml"), "review"])
     assert result.exit_code == 1 and "advocate init" in result.output
     assert not list(tmp_path.glob("*.db"))
+
+
+def test_a_post_that_mentions_someone_says_so_and_why_it_waits(planned):
+    mentioning = [p for p in drafts(planned) if "@GenProkRK" in p["text"]]
+    assert mentioning
+    before = [p for p in drafts(planned) if p["scheduled_at"] < mentioning[0]["scheduled_at"]]
+    out = " ".join(planned.run(f"--now {NOW} review", input="s\n" * len(before) + "q\n").output.split())
+    assert "mentions @GenProkRK waits it mentions @GenProkRK: a person approves every automated mention" in out

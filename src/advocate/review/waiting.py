@@ -49,8 +49,15 @@ def unknown_count(db, selection: Selection = Selection()) -> int:
 
 def why_it_waits(post: dict) -> str:
     """In words: the reason stored with the post, else the review setting."""
-    if post.get("needs_review_reason"):
-        return post["needs_review_reason"]
+    reason = post.get("needs_review_reason")
+    if reason and reason.startswith("mentions ") and "," not in reason.split(":")[0] and ":" not in reason:
+        # the planner's and the importer's mark ('mentions genprokrk'): say it as the guard means it
+        from ..messages.guard import extract_mentions
+
+        handles = ", ".join("@" + h for h in extract_mentions(post.get("text") or "")) or reason.removeprefix("mentions ")
+        return f"it mentions {handles}: a person approves every automated mention (X forbids unsolicited ones)"
+    if reason:
+        return reason
     if post.get("edited") or post.get("approved"):
         return "changed by hand; approve it again"
     return "every planned post waits for approval ([posting] review = true)"
