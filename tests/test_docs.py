@@ -116,3 +116,19 @@ def test_every_read_command_runs_on_a_planned_campaign_as_text_and_as_json(name,
         assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.output)
         assert result.exit_code == 0, (args, result.output)
         assert "Traceback" not in result.output
+
+
+def test_the_daemon_logs_events_to_stdout_and_warnings_to_stderr(capsys):
+    import logging
+
+    from advocate.commands.daemon_cmd import _log_to_stdout
+
+    _log_to_stdout()
+    try:
+        logging.getLogger("advocate").info("sent post 3")
+        logging.getLogger("advocate").warning("post 4 failed")
+        out, err = capsys.readouterr()
+    finally:
+        logging.basicConfig(force=True, handlers=[logging.NullHandler()])
+    assert "sent post 3" in out and "post 4 failed" not in out
+    assert "post 4 failed" in err and "sent post 3" not in err

@@ -54,7 +54,11 @@ def daemon(app, once, simulate, until, in_place):
 
 def _log_to_stdout(level=logging.INFO) -> None:
     # One line per event; journald adds the time, so we keep it short.
-    logging.basicConfig(stream=sys.stdout, level=level, format="%(levelname)s %(message)s", force=True)
+    # Warnings and errors go to stderr, the rest to stdout.
+    out, err = logging.StreamHandler(sys.stdout), logging.StreamHandler(sys.stderr)
+    out.addFilter(lambda record: record.levelno < logging.WARNING)
+    err.setLevel(logging.WARNING)
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s", handlers=[out, err], force=True)
     for noisy in ("apscheduler", "urllib3", "requests_oauthlib", "oauthlib"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
@@ -84,14 +88,14 @@ def _summary(summary, verb) -> None:
     click.echo(f"{len(summary.sent)} posts {verb}; {len(summary.problems)} with problems; "
                f"{len(summary.expired)} cases expired; {len(summary.moved)} late posts moved")
     if summary.interrupted:
-        click.secho(f"posts {summary.interrupted} were interrupted mid-send: now 'unknown'; check them with 'advocate queue --status unknown'", fg="yellow")
+        warn(f"posts {summary.interrupted} were interrupted mid-send: now 'unknown'; check them with 'advocate queue --status unknown'")
 
 
 @click.command()
 @json_option
 @click.pass_obj
 def status(app, as_json):
-    """Is the daemon alive; the next due post; posts sent today per account; recent errors."""
+    """Is the daemon alive; the next due post; posts sent in the last 24 hours per account; recent errors."""
     from ..status import gather
 
     report = gather(app.reader(), app.config, app.now())
