@@ -20,7 +20,7 @@ from advocate.db import open_db, write
 from advocate.queue import NewPost, add_planned, page_posts_json_text
 
 POSTS, CASES, RUNS = 100_000, 100, 11
-NOW = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 STATUSES = ("draft", "scheduled", "sent", "cancelled")
 
 

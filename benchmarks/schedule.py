@@ -35,7 +35,7 @@ from advocate.db import open_db, write
 
 REPO = Path(__file__).resolve().parents[1]
 CASES, DAYS = 1_000, 30
-NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 GOAL_SECONDS, GOAL_MB = 2.0, 200
 COUNTRIES = ["Kazakhstan", "Egypt", "Iran", "Russia", "China", "Turkey", "Belarus", "Saudi Arabia"]
 LANGUAGES = [["English"], ["Russian", "English"], ["English", "Russian"]]

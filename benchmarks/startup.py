@@ -25,7 +25,7 @@ def build(folder: Path, posts: int = 10_000) -> Path:
     config = folder / "config.toml"
     config.write_text('[advocate]\ndatabase = "bench.db"\naccounts = ["rehearsal"]\n[accounts.rehearsal]\ntype = "dryrun"\n')
     db = open_db(folder / "bench.db")
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     with write(db):
         case_id = cases.create_case(db, now, {"person": "A Person", "deadline": "2026-12-31"}, [], {}, {}, "UTC")
     rows = [NewPost(case_id, "rehearsal", "dryrun", now + dt.timedelta(minutes=i), f"post {i}", f"key{i}", "t", "en", "appeal")

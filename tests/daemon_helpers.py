@@ -22,7 +22,7 @@ from advocate.config import load_config
 from advocate.db import open_db, write
 from fake_x import TEST_ENV
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # The interpreter running the tests, whatever virtual environment it is in (CI's is not .venv).
 ADVOCATE = [sys.executable, "-m", "advocate"]
 

@@ -138,9 +138,9 @@ def test_fields_that_can_be_cleared_still_can(planned):
 # --- 7. no secret of a feed URL in errors ---------------------------------------------------
 
 def test_a_feed_url_token_never_reaches_stored_errors_or_events(workspace, caplog):
-    from test_feeds import APRIL_10 as FEED_NOW, Site, campaign, rss
-
     from advocate.feeds import MAX_ATTEMPTS, poll_feeds
+    from test_feeds import APRIL_10 as FEED_NOW
+    from test_feeds import Site, campaign, rss
 
     site = Site()
     try:
@@ -157,7 +157,7 @@ def test_a_feed_url_token_never_reaches_stored_errors_or_events(workspace, caplo
     events = [row[0] for row in db.execute("SELECT message FROM events").fetchall()]
     feed_errors = [text for result in results for text in result.feed_errors.values()]
     assert errors and all("404" in e for e in errors)
-    assert any("feed-failed" == row[0] for row in db.execute("SELECT kind FROM events"))
+    assert any(row[0] == "feed-failed" for row in db.execute("SELECT kind FROM events"))
     assert feed_errors and any("404" in e for e in feed_errors)
     for text in errors + events + feed_errors + [caplog.text]:
         assert "SECRET" not in text, text

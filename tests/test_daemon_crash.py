@@ -23,7 +23,15 @@ from pathlib import Path
 import pytest
 
 from daemon_helpers import (
-    UTC, add_case, add_posts, cli_json, cli_run, daemon_command, open_campaign, subprocess_env, write_config,
+    UTC,
+    add_case,
+    add_posts,
+    cli_json,
+    cli_run,
+    daemon_command,
+    open_campaign,
+    subprocess_env,
+    write_config,
 )
 from fake_x import FakeX
 

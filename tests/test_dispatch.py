@@ -18,7 +18,7 @@ from advocate.dispatch import ChannelPool, Dispatcher
 from daemon_helpers import add_case, add_posts, cli_json, cli_run, open_campaign, post, write_config
 from fake_x import DUPLICATE, TEST_ENV, FakeX, Reply
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2030, 3, 2, 9, 0, tzinfo=UTC)
 DEADLINE = dt.date(2030, 3, 20)
 MINUTE = dt.timedelta(minutes=1)

@@ -136,7 +136,7 @@ def test_calendar_days_counts_per_case_and_account_in_local_days():
 def test_calendar_flags_an_account_over_its_cap():
     posts = [{"case_id": 1, "account": "a", "at": f"2019-04-10T1{n}:00:00+00:00"} for n in range(3)]
     cases = [{"id": 1, "person": "A", "ua_number": None, "status": "open", "deadline": None}]
-    data = calendar_days(posts, cases, dt.date(2019, 4, 10), 1, dt.timezone.utc, {"a": 2})
+    data = calendar_days(posts, cases, dt.date(2019, 4, 10), 1, dt.UTC, {"a": 2})
     assert data["days"][0]["accounts"] == [{"name": "a", "posts": 3, "daily_cap": 2, "over_cap": True}]
 
 

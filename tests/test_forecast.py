@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from advocate.config import QuotaSettings
 from advocate.forecast import Post, app_peak, busiest, forecast, lines, post_cost, within_budget
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 QUOTA = QuotaSettings()
 

@@ -1,7 +1,6 @@
 import pytest
 
-from advocate.messages.guard import (GuardSettings, check_post, dedupe_key, dedupe_text,
-                                     extract_hashtags, extract_mentions)
+from advocate.messages.guard import GuardSettings, check_post, dedupe_key, dedupe_text, extract_hashtags, extract_mentions
 
 POST = "Free Serikzhan Bilash now! #Bilash #KazakhsInChina"
 

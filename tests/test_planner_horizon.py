@@ -12,7 +12,7 @@ def test_a_deadline_a_century_away_plans_one_year_only(workspace, seeds):
     workspace.run("--now 2019-04-10T09:00+05:00 schedule")
     times = [dt.datetime.fromisoformat(p["scheduled_at"]) for p in workspace.json("queue --all")]
     assert times, "nothing planned"
-    assert max(times) <= dt.datetime(2020, 4, 11, tzinfo=dt.timezone.utc)
+    assert max(times) <= dt.datetime(2020, 4, 11, tzinfo=dt.UTC)
 
 
 def test_a_deadline_past_2200_is_refused_in_one_line(workspace, seeds):

@@ -11,7 +11,7 @@ from typing import Protocol
 
 from .errors import AdvocateError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 class Clock(Protocol):

@@ -17,9 +17,9 @@ import signal
 import socket
 import sqlite3
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
 
 from .clock import Clock, VirtualClock
 from .config import Config
@@ -180,9 +180,9 @@ class Daemon:
             if interrupted:
                 logger.warning("posts %s were being sent when the daemon last stopped: now 'unknown', to reconcile", interrupted)
             # One worker: ticks never overlap, so each post is handled by one thread.
-            self.scheduler = BlockingScheduler(executors={"default": ThreadPoolExecutor(1)}, timezone=dt.timezone.utc)
+            self.scheduler = BlockingScheduler(executors={"default": ThreadPoolExecutor(1)}, timezone=dt.UTC)
             self.scheduler.add_job(self.wake, "interval", seconds=self.config.daemon.poll_seconds, id="poll",
-                                   coalesce=True, max_instances=1, next_run_time=dt.datetime.now(dt.timezone.utc))
+                                   coalesce=True, max_instances=1, next_run_time=dt.datetime.now(dt.UTC))
             self._install_signals()
             notify("READY=1")
             logger.info("daemon started (pid %s, database %s, accounts %s)", os.getpid(), self.config.database, ", ".join(self.config.accounts))
@@ -230,7 +230,7 @@ class Daemon:
             return
         delay = max((wake - self.clock.now()).total_seconds(), 0.0)
         if delay < self.config.daemon.poll_seconds:
-            run_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
+            run_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
             self.scheduler.add_job(self.wake, "date", run_date=run_at, id="due", replace_existing=True, misfire_grace_time=None)
 
     def _heartbeat(self, alive: bool) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from .errors import AdvocateError
 
@@ -47,7 +48,7 @@ def _missing(path: Path, create: bool) -> None:
         raise AdvocateError(f"{path}: no database here; run 'advocate init' first (in the campaign's folder, or with --config)")
 
 
-def open_db(path: Path, *, create: bool = True) -> "sqlite_utils.Database":
+def open_db(path: Path, *, create: bool = True) -> sqlite_utils.Database:
     """Open (and if needed create and migrate) the database at `path`."""
     import sqlite_utils
 
@@ -95,7 +96,7 @@ def open_reader(path: Path):
 
 
 @contextlib.contextmanager
-def write(db: "sqlite_utils.Database") -> Iterator["sqlite_utils.Database"]:
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """One write transaction, taken with BEGIN IMMEDIATE; rolled back on any error."""
     conn = db.conn
     if conn.in_transaction:  # nested: let the outer transaction decide

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from . import accounts as account_state
-from . import cases
+from . import cases, queue
 from . import models as m
-from . import queue
 from .channels.base import OutgoingPost, PublishResult
 from .config import Config
 from .errors import AdvocateError, ChannelError
@@ -210,7 +209,7 @@ class Dispatcher:
         unknown = list(self.db.query("SELECT * FROM posts WHERE status = 'unknown' ORDER BY id"))
         for account in sorted({p["account"] for p in unknown}):
             every = dt.timedelta(minutes=self.config.daemon.reconcile_minutes)
-            if now < self._last_look.get(account, dt.datetime.min.replace(tzinfo=dt.timezone.utc)) + every:
+            if now < self._last_look.get(account, dt.datetime.min.replace(tzinfo=dt.UTC)) + every:
                 continue
             self._last_look[account] = now
             posts = [p for p in unknown if p["account"] == account]
@@ -243,7 +242,7 @@ class Dispatcher:
         spent = forecast.spent(forecast.stored_posts(self.db, now), networks, self.config.quota, forecast.COSTING)
         if spent.get((post["account"], forecast.month_of(now)), 0.0) <= budget + 1e-9:
             return False
-        month = now.astimezone(dt.timezone.utc).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        month = now.astimezone(dt.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         next_month = (month + dt.timedelta(days=32)).replace(day=1)
         why = (f"would pass {post['account']}'s monthly_budget of {budget:g} {self.config.quota.currency}; "
                f"held until {next_month:%Y-%m-%d}")

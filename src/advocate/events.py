@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-
 from .timefmt import to_db
 
 if TYPE_CHECKING:  # sqlite-utils costs ~90 ms to import; read commands do without
@@ -15,12 +14,12 @@ if TYPE_CHECKING:  # sqlite-utils costs ~90 ms to import; read commands do witho
 logger = logging.getLogger("advocate")
 
 
-def log_event(db: "sqlite_utils.Database", now: dt.datetime, kind: str, message: str, **ids) -> None:
+def log_event(db: sqlite_utils.Database, now: dt.datetime, kind: str, message: str, **ids) -> None:
     """Record an event (inside the caller's transaction) and log it as one line."""
     db["events"].insert({"at": to_db(now), "kind": kind, "message": message, **ids})
     logger.info("%s %s", kind, message)
 
 
-def recent_events(db: "sqlite_utils.Database", kinds: tuple[str, ...], limit: int = 10) -> list[dict]:
+def recent_events(db: sqlite_utils.Database, kinds: tuple[str, ...], limit: int = 10) -> list[dict]:
     marks = ",".join("?" * len(kinds))
     return list(db.query(f"SELECT * FROM events WHERE kind IN ({marks}) ORDER BY id DESC LIMIT ?", [*kinds, limit]))

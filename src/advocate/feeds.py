@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
@@ -23,8 +23,8 @@ from .config import Config
 from .db import write
 from .errors import AdvocateError
 from .events import log_event
-from .timefmt import from_db, to_db
 from .intake import apply_document
+from .timefmt import from_db, to_db
 
 logger = logging.getLogger("advocate")
 

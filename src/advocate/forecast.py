@@ -61,7 +61,7 @@ def post_cost(network: str, text: str, quota) -> float:
 
 
 def month_of(at: dt.datetime) -> str:
-    return at.astimezone(dt.timezone.utc).strftime("%Y-%m")
+    return at.astimezone(dt.UTC).strftime("%Y-%m")
 
 
 def forecast(posts: list[Post], accounts: dict[str, str], quota, budgets: dict[str, float], now: dt.datetime,
@@ -182,7 +182,7 @@ def stored_posts(db, since: dt.datetime) -> list[Post]:
     """Posts that cost or will cost: sent (or maybe sent) and pending ones, from the start of since's month."""
     from .timefmt import from_db, to_db
 
-    start = since.astimezone(dt.timezone.utc).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    start = since.astimezone(dt.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     rows = db.execute(
         "SELECT account, network, coalesce(sent_at, claimed_at, scheduled_at), text, status FROM posts "
         "WHERE status IN ('sent', 'sending', 'unknown', 'draft', 'scheduled') AND coalesce(sent_at, claimed_at, scheduled_at) >= ?",

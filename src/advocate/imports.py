@@ -16,9 +16,9 @@ import csv
 import datetime as dt
 import re
 import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import models as m
 from .controls import bad_character
@@ -67,7 +67,7 @@ class ImportContext:
     seen: dict = field(default_factory=dict)  # same key -> row number, within the file
 
     @classmethod
-    def load(cls, db, config, now: dt.datetime, source: str) -> "ImportContext":
+    def load(cls, db, config, now: dt.datetime, source: str) -> ImportContext:
         from .messages.guard import GuardSettings
 
         guard = config.guard

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from .config import Config
 from .db import write

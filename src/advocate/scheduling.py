@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 from . import cases as case_store
 from . import models as m
-from .compose import ComposeCase, compose, network_of, note_mentions
+from .compose import ComposeCase, compose, note_mentions
 from .config import Config
 from .db import write
 from .events import log_event
 from .planner import Kept, PlanCase, plan, settings_from, thin_out
 from .queue import add_planned, cancel_after_deadline, withdraw_untouched
-from .timefmt import from_db, to_db
+from .timefmt import from_db
 
 LANGUAGE_CODES = {
     "english": "en", "russian": "ru", "kazakh": "kk", "spanish": "es", "french": "fr",

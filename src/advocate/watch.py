@@ -32,9 +32,9 @@ from pathlib import Path
 from .config import Config
 from .db import write
 from .documents import IngestOutcome
-from .intake import apply_document
 from .errors import AdvocateError
 from .events import log_event
+from .intake import apply_document
 
 logger = logging.getLogger("advocate")
 

@@ -33,7 +33,7 @@ MAX_LENGTH = 100  # characters: no time is written longer
 def in_years(moment: dt.datetime, text: str) -> dt.datetime:
     """The aware instant, once it is known to fall in YEARS (InvalidChange otherwise)."""
     try:
-        year = moment.astimezone(dt.timezone.utc).year
+        year = moment.astimezone(dt.UTC).year
     except (OverflowError, ValueError):
         year = None
     if year is None or not YEARS[0] <= year <= YEARS[1]:

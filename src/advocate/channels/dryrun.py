@@ -98,4 +98,4 @@ def _parse(raw: str) -> dict | None:
         line = json.loads(raw)
     except json.JSONDecodeError:
         return None
-    return line if isinstance(line, dict) and _FIELDS <= line.keys() else None
+    return line if isinstance(line, dict) and line.keys() >= _FIELDS else None

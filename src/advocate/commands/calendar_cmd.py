@@ -53,7 +53,8 @@ def calendar(app, days, as_json):
     db = app.reader()
     caps = {name: app.config.posting.daily_cap for name in app.config.accounts}
     data = calendar_days(posts_on_days(db, since, until), list_cases(db), first, days, zone, caps)
-    from ..forecast import as_json as forecast_json, lines, report
+    from ..forecast import as_json as forecast_json
+    from ..forecast import lines, report
 
     forecasts, app_cap = report(db, app.config, app.now())
     if as_json:

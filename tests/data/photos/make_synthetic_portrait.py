@@ -1,6 +1,6 @@
 """Makes tests/data/photos/synthetic-portrait.jpg: a drawn, synthetic portrait with fake EXIF (GPS included)."""
+
 from PIL import Image, ImageDraw, ImageFilter
-import random
 
 W, H = 600, 800
 img = Image.new("RGB", (W, H))
