@@ -11,6 +11,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -24,9 +25,9 @@ class App:
     config_option: str | None
     now_option: str | None
     environ: dict = field(default_factory=lambda: dict(os.environ))
-    _config: object = None
-    _db: object = None
-    _pinned: object = None
+    _config: Any = None
+    _db: Any = None
+    _pinned: Any = None
 
     @property
     def config(self):

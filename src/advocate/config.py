@@ -476,9 +476,9 @@ def _strings(values: list, where: str, key: str, what: str) -> None:
 
 
 # Types of the keys any network uses; which keys a network accepts is its channel's to say.
-ACCOUNT_KEY_TYPES = {"type": str, "outbox": str, "base_url": str, "handle": str, "username": str,
+ACCOUNT_KEY_TYPES: dict[str, type | tuple[type, ...]] = {"type": str, "outbox": str, "base_url": str, "handle": str, "username": str,
                      "visibility": str, "timeout": (int, float), "credentials_env": dict}
-ACCOUNT_KEY_NAMES = {str: "a string", (int, float): "a number of seconds", dict: "a table like { api_key = \"VAR\" }"}
+ACCOUNT_KEY_NAMES: dict[type | tuple[type, ...], str] = {str: "a string", (int, float): "a number of seconds", dict: "a table like { api_key = \"VAR\" }"}
 
 
 def _planning_keys(table: dict, prefix: str, where: str) -> None:

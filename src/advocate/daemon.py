@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .clock import Clock, VirtualClock
 from .config import Config
@@ -163,10 +164,11 @@ class Daemon:
         self.stopping = threading.Event()
         self.reload_requested = threading.Event()  # set by SIGHUP, acted on at the next tick
         self._shutdown: threading.Thread | None = None
-        self.scheduler = None
-        self.db = None
-        self.dispatcher = None
-        self.pool = None
+        # Made in run(), on the thread that runs the daemon.
+        self.scheduler: Any = None
+        self.db: Any = None
+        self.dispatcher: Any = None
+        self.pool: Any = None
 
     def run(self) -> None:
         from apscheduler.executors.pool import ThreadPoolExecutor

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import cases
 from . import models as m
@@ -72,6 +73,7 @@ def _flag_release(db, now, text: str, outcome: IngestOutcome) -> None:
     """News that the person was released flags the case for a human; it never closes it."""
     from .ingest.release import release_sentence
 
+    assert outcome.case_id is not None  # news about a known case only
     case = cases.get_case(db, outcome.case_id)
     names = [n for n in (case["person"], case["subject_name"], *loads(case["persons"], [])) if n]
     sentence = release_sentence(text, names)
@@ -81,7 +83,8 @@ def _flag_release(db, now, text: str, outcome: IngestOutcome) -> None:
 
 
 def _with_overrides(parsed: ParsedDocument, overrides: dict) -> ParsedDocument:
-    values = {k: (dt.date.fromisoformat(v) if k in ("deadline", "issued") else v) for k, v in overrides.items() if hasattr(parsed, k)}
+    values: dict[str, Any] = {k: (dt.date.fromisoformat(v) if k in ("deadline", "issued") else v)
+                              for k, v in overrides.items() if hasattr(parsed, k)}
     return dataclasses.replace(parsed, **values)
 
 

@@ -16,7 +16,7 @@ logger = logging.getLogger("advocate")
 
 def log_event(db: sqlite_utils.Database, now: dt.datetime, kind: str, message: str, **ids) -> None:
     """Record an event (inside the caller's transaction) and log it as one line."""
-    db["events"].insert({"at": to_db(now), "kind": kind, "message": message, **ids})
+    db.table("events").insert({"at": to_db(now), "kind": kind, "message": message, **ids})
     logger.info("%s %s", kind, message)
 
 

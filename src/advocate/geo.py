@@ -47,7 +47,9 @@ def _fold(name: str) -> str:
 def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(folded name -> code, code -> name, code -> main zone)."""
     base = resources.files("tzdata") / "zoneinfo"
-    by_name, names, zones = {}, {}, {}
+    by_name: dict[str, str] = {}
+    names: dict[str, str] = {}
+    zones: dict[str, str] = {}
     for line in (base / "iso3166.tab").read_text("utf-8").splitlines():
         if line and not line.startswith("#"):
             code, name = line.split("\t", 1)

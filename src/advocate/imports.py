@@ -16,9 +16,10 @@ import csv
 import datetime as dt
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import models as m
 from .controls import bad_character
@@ -27,6 +28,9 @@ from .errors import InvalidChange
 from .events import log_event
 from .queue import NewPost, active_keys, add_planned
 from .timefmt import to_db
+
+if TYPE_CHECKING:  # the guard module loads the entity extractor: only when a file is imported
+    from .messages.guard import GuardSettings
 
 REQUIRED = ("case_id", "account", "scheduled_at", "text")
 OPTIONAL = ("language", "kind")
@@ -61,7 +65,7 @@ class ImportContext:
     now: dt.datetime
     cases: dict[int, dict]
     networks: dict[str, str]  # account -> network
-    guard: object             # messages.guard.GuardSettings
+    guard: GuardSettings
     taken: dict               # (case_id, account, dedupe_key) -> post id
     source: str = "import"
     seen: dict = field(default_factory=dict)  # same key -> row number, within the file
@@ -100,7 +104,7 @@ def read_rows(path: Path) -> list[Row]:
     return rows
 
 
-def _check_header(names: list[str] | None) -> None:
+def _check_header(names: Sequence[str] | None) -> None:
     names = [(n or "").strip().lower() for n in names or []]
     missing = [n for n in REQUIRED if n not in names]
     if missing:

@@ -34,6 +34,7 @@ def apply_document(db, config: Config, now: dt.datetime, name: str, document, *,
 def _replan(db, config: Config, now: dt.datetime, outcome: IngestOutcome) -> None:
     from .scheduling import refresh
 
+    assert outcome.case_id is not None  # an update always names its case
     db.execute("SAVEPOINT replan")
     try:
         result = refresh(db, config, now, outcome.case_id, outcome.changes)

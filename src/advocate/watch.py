@@ -67,7 +67,7 @@ def scan_inbox(db, folder: Path, now: dt.datetime, config: Config) -> InboxResul
         (folder / sub).mkdir(parents=True, exist_ok=True)
     result, waiting = InboxResult(), ready_files(folder)
     while waiting:
-        errors = {}
+        errors: dict[Path, str] = {}
         for path in waiting:
             _try_one(db, path, now, config, result, errors)
         progress = len(errors) < len(waiting)

@@ -100,7 +100,8 @@ def _natural(text: str, now: dt.datetime, zone: str) -> dt.datetime:
         if not day_and_time:
             raise InvalidChange(f"'{text}' is not a time I can read; after the day write a time like 10:00 or 10pm; {HINT}")
         if day_and_time.group(1) is not None:
-            expected = _clock(*day_and_time.group(1, 2, 3, 4), text)
+            hour, minute, second, half = day_and_time.group(1, 2, 3, 4)
+            expected = _clock(hour, minute, second, half, text)
     settings = {"RELATIVE_BASE": now.astimezone(ZoneInfo(zone)).replace(tzinfo=None),
                 "TIMEZONE": zone, "RETURN_AS_TIMEZONE_AWARE": True, "PREFER_DATES_FROM": "future"}
     try:

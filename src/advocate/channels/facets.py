@@ -15,9 +15,10 @@ from atproto_client import models
 from atproto_client.utils import detect_facets, detect_mentions
 
 Facet = models.AppBskyRichtextFacet.Main
+FacetList = list  # of Facet: atproto's models are classes made at run time, which mypy cannot follow
 
 
-def build_facets(text: str, resolve: Callable[[str], str | None]) -> list[Facet]:
+def build_facets(text: str, resolve: Callable[[str], str | None]) -> FacetList:
     """Facets for links, tags and the mentions `resolve` finds a DID for.
 
     A mention needs the account's DID; one that cannot be resolved stays
@@ -31,7 +32,7 @@ def build_facets(text: str, resolve: Callable[[str], str | None]) -> list[Facet]
     return sorted(facets, key=lambda facet: facet.index.byte_start)
 
 
-def _mention(did: str, start: int, end: int) -> Facet:
+def _mention(did: str, start: int, end: int):
     return Facet(
         features=[models.AppBskyRichtextFacet.Mention(did=did)],
         index=models.AppBskyRichtextFacet.ByteSlice(byte_start=start, byte_end=end),

@@ -74,7 +74,7 @@ class AccountConfig:
         """The API's address without a trailing slash; `hint` says what to set instead."""
         value = self.get("base_url", default)
         parts = urlsplit(value) if isinstance(value, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        if not isinstance(value, str) or parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
             raise self.error(f"base_url {value!r} is not an http(s) URL; {hint}")
         return value.rstrip("/")
 

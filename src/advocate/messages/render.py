@@ -55,7 +55,8 @@ class Variants:
     for, so one rendering serves every network the text fits."""
 
     def __init__(self, template: MessageTemplate, values: dict):
-        self.template, self.values, self._texts = template, values, []
+        self.template, self.values = template, values
+        self._texts: list[str] = []
 
     def text(self, dropped: int) -> str:
         """The text with the first `dropped` optional parts left out."""
@@ -146,8 +147,9 @@ def _template_error(exc: BaseException, path: str, first_line: int) -> TemplateE
 
 def _error_line(exc: BaseException, path: str) -> int | None:
     """The template line from a syntax error, or from Jinja's rewritten traceback."""
-    if getattr(exc, "lineno", None) and getattr(exc, "filename", path) in (path, None):
-        return exc.lineno
+    lineno = getattr(exc, "lineno", None)
+    if lineno and getattr(exc, "filename", path) in (path, None):
+        return lineno
     line, tb = None, exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == path:

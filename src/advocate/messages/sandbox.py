@@ -353,7 +353,7 @@ def check_structure(tree: nodes.Template) -> None:
 
 def _structure_error(node: nodes.Node, message: str) -> SecurityError:
     error = SecurityError(message)
-    error.lineno = node.lineno  # read by render._error_line
+    error.lineno = node.lineno  # type: ignore[attr-defined]  # read by render._error_line
     return error
 
 
