@@ -88,7 +88,7 @@ def withdraw_untouched(db, case_id: int, now: dt.datetime) -> int:
 
 
 def cancel_after_deadline(db, case_id: int, deadline_at: str, now: dt.datetime) -> int:
-    """A deadline brought forward: pending posts past it can no longer go out."""
+    """A deadline brought forward: the planner's pending posts past it can no longer go out (a person's are flagged instead)."""
     with write(db):
         return _cancel_where(db, now, f"case_id = ? AND scheduled_at >= ? AND NOT {BY_HAND}", [case_id, deadline_at], "after the deadline")
 
