@@ -354,7 +354,7 @@ def test_mastodon_classifies_whether_the_request_left(cause, outcome):
         try:
             raise cause
         except Exception as exc:
-            raise MastodonNetworkError(f"Could not complete request: {exc}")
+            raise MastodonNetworkError(f"Could not complete request: {exc}")  # noqa: B904 (imitates the library)
     except MastodonNetworkError as wrapped:
         assert classify_error(wrapped, None, NOW).outcome == outcome
 

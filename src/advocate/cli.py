@@ -142,7 +142,7 @@ def cli(ctx, config_path, now):
     ctx.obj = app
     pinned = now if now is not None else app.environ.get("ADVOCATE_NOW", "")
     if app.pinned and (ctx.invoked_subcommand != "init" or not pinned.strip() or _has_offset(pinned)):
-        app.clock  # check --now / ADVOCATE_NOW before doing anything, even for commands that never ask the time
+        app.now()  # check --now / ADVOCATE_NOW before doing anything, even for commands that never ask the time
 
 
 def main() -> None:

@@ -201,7 +201,7 @@ def write_atomic(path: Path, chunks: Iterable[str]) -> int:
     the old file stays and the temporary one is removed. Returns the file's size.
     """
     path = Path(path)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,
+    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=path.parent,  # noqa: SIM115 (closed below; removed on error)
                                          prefix=f".{path.name}.", suffix=".tmp", delete=False)
     try:
         with handle:

@@ -11,9 +11,9 @@ its case (never sent for a closed case), and no state is ever deleted
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Sequence
-
+from typing import TYPE_CHECKING
 
 from . import models as m
 from .db import write
@@ -43,7 +43,7 @@ class NewPost:
     with_link: bool = False   # the template wants the action link as a card (Bluesky)
 
 
-def get_post(db: "sqlite_utils.Database", post_id: int) -> dict:
+def get_post(db: sqlite_utils.Database, post_id: int) -> dict:
     rows = list(db.query("SELECT * FROM posts WHERE id = ?", [post_id]))
     if not rows:
         raise NotFound(f"post {post_id} does not exist; 'advocate queue' lists the posts")
@@ -388,17 +388,15 @@ def cancel_one(db, now, post_id: int, why: str) -> None:
 # --- reading ------------------------------------------------------------------
 
 def _filters(case_id=None, statuses=(), account=None, since=None, until=None) -> tuple[str, list]:
-    clauses, args = [], []
-    if case_id is not None:
-        clauses.append("case_id = ?"); args.append(case_id)
-    if statuses:
-        clauses.append(f"status IN ({','.join('?' * len(statuses))})"); args += list(statuses)
-    if account:
-        clauses.append("account = ?"); args.append(account)
-    if since:
-        clauses.append("scheduled_at >= ?"); args.append(to_db(since))
-    if until:
-        clauses.append("scheduled_at < ?"); args.append(to_db(until))
+    wanted = [
+        ("case_id = ?", [case_id], case_id is not None),
+        (f"status IN ({','.join('?' * len(statuses))})", list(statuses), bool(statuses)),
+        ("account = ?", [account], bool(account)),
+        ("scheduled_at >= ?", [to_db(since)] if since else [], bool(since)),
+        ("scheduled_at < ?", [to_db(until)] if until else [], bool(until)),
+    ]
+    clauses = [clause for clause, _, used in wanted if used]
+    args = [arg for _, values, used in wanted if used for arg in values]
     return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), args
 
 

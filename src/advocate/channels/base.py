@@ -125,7 +125,7 @@ class Channel(ABC):
     def recent_posts(self, since: dt.datetime) -> list[RemotePost]:
         """The account's own posts since `since`; raises ChannelError if it cannot look."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional: most channels hold nothing to release)
         """Release connections or files; safe to call twice."""
 
 

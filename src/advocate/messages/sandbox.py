@@ -358,9 +358,9 @@ def _structure_error(node: nodes.Node, message: str) -> SecurityError:
 
 
 def _check_power(left, right) -> None:
-    if _is_int(left) and _is_int(right) and abs(left) > 1 and abs(right) > 1:
-        if left.bit_length() * abs(right) > MAX_POWER_BITS:
-            raise SecurityError(f"power {left}**{right} is too large")
+    if (_is_int(left) and _is_int(right) and abs(left) > 1 and abs(right) > 1
+            and left.bit_length() * abs(right) > MAX_POWER_BITS):
+        raise SecurityError(f"power {left}**{right} is too large")
 
 
 def _check_repeat(left, right) -> None:

@@ -11,7 +11,8 @@ d.ellipse([140, 520, 460, 900], fill=(40, 60, 110))          # shoulders
 d.rectangle([265, 430, 335, 560], fill=(205, 160, 130))      # neck
 d.ellipse([190, 170, 410, 460], fill=(215, 170, 140))        # face
 d.pieslice([180, 140, 420, 360], 180, 360, fill=(50, 35, 25))  # hair
-d.ellipse([245, 290, 270, 305], fill=(40, 30, 30)); d.ellipse([330, 290, 355, 305], fill=(40, 30, 30))
+d.ellipse([245, 290, 270, 305], fill=(40, 30, 30))
+d.ellipse([330, 290, 355, 305], fill=(40, 30, 30))
 d.arc([260, 350, 340, 400], 20, 160, fill=(140, 60, 60), width=4)
 img = img.filter(ImageFilter.GaussianBlur(1.2))
 exif = Image.Exif()
