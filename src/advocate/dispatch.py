@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from . import accounts as account_state
 from . import cases, queue
 from . import models as m
-from .channels.base import OutgoingPost, PublishResult
+from .channels.base import LinkCard, OutgoingPost, Photo, PublishResult
 from .config import Config
 from .errors import AdvocateError, ChannelError
 from .housekeeping import notify_now, run_housekeeping
@@ -116,7 +116,8 @@ class Dispatcher:
             queue.record_retry(self.db, now, post, f"mentions {too_soon[0]} again within 24 hours; held until then",
                                too_soon[1], counts=False, max_attempts=self.config.daemon.max_attempts)
             return False
-        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"], *self._media(post),
+        photo, link = self._media(post)
+        outgoing = OutgoingPost(post["id"], post["case_id"], post["account"], post["text"], photo, link,
                                 planned_at=from_db(post["scheduled_at"]))
         try:
             result = channel.publish(outgoing, now)
@@ -129,7 +130,7 @@ class Dispatcher:
         self._record(post, result, now)
         return result.outcome == "sent"
 
-    def _media(self, post: dict) -> tuple:
+    def _media(self, post: dict) -> tuple[Photo | None, LinkCard | None]:
         """(photo, link card) the post's template wants, from its case as it is now: a photo
         replaced after planning goes out as replaced. The channel uploads, inside publish."""
         if not (post.get("with_photo") or post.get("with_link")):

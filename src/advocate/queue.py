@@ -36,7 +36,7 @@ class NewPost:
     text: str
     dedupe_key: str
     template: str
-    language: str
+    language: str | None  # an imported post may name none
     kind: str
     needs_review_reason: str | None = None
     with_photo: bool = False  # the template shows the case photo

@@ -7,6 +7,7 @@ order is time order and SQL can compare them.
 from __future__ import annotations
 
 import datetime as dt
+from typing import overload
 from zoneinfo import ZoneInfo
 
 UTC = dt.UTC
@@ -18,7 +19,12 @@ def to_db(moment: dt.datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
+@overload
+def from_db(text: str) -> dt.datetime: ...
+@overload
+def from_db(text: None) -> None: ...
 def from_db(text: str | None) -> dt.datetime | None:
+    """A stored time (ISO 8601 with offset), or None for none."""
     return dt.datetime.fromisoformat(text) if text else None
 
 

@@ -234,7 +234,7 @@ def html_to_text(content: str, mentions: list[Mapping]) -> str:
     """Plain text of a status. A mention comes back as Mastodon's acct:
     user@host for a remote account, user for a local one, the forms its
     compose box completes to."""
-    handles = {m.get("url"): m.get("acct") for m in mentions if m.get("url") and m.get("acct")}
+    handles = {str(m["url"]): str(m["acct"]) for m in mentions if m.get("url") and m.get("acct")}
     parser = _TextFromHTML(handles)
     parser.feed(content)
     parser.close()
@@ -267,7 +267,7 @@ def _classify_http(exc: MastodonAPIError, now: dt.datetime) -> PublishResult:
     status, error = _status(exc), describe(exc)
     if status in (401, 403):  # revoked token, missing write scope, disabled account
         return PublishResult(AUTH_FAILED, error=error)
-    if status >= 500:  # safe to resend: the idempotency key stops a second status
+    if status is not None and status >= 500:  # safe to resend: the idempotency key stops a second status
         return retry_later(error, now)
     if status == 422 and "processing" in error:  # the photo is not ready yet; nothing was posted
         return retry_later(error, now)
