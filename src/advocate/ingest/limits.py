@@ -26,7 +26,7 @@ MAX_UNPACKED_MB = 20      # XML read out of a .docx (a UA's document.xml is < 1 
 MAX_PAGES = 200           # PDF pages
 MAX_PDF_CONTENT_KB = 512  # PDF drawing instructions, decompressed (a text page: 3-30 KB)
 MAX_PDF_OPERATIONS = 50_000  # PDF drawing operations run (a text page: 300-3,000)
-MAX_TEXT_CHARS = 1_000_000  # text after reading (a UA is 5,000-40,000 characters)
+MAX_TEXT_CHARS = 500_000    # text after reading (a UA is 5,000-40,000 characters; parsing 500,000 takes up to ~3 s)
 MAX_LINE_CHARS = 3_000    # longer lines are split, not refused
 MAX_DEPTH = 512           # element nesting in HTML and DOCX XML (real pages: < 100)
 
