@@ -253,6 +253,7 @@ def on_network(target: dict, network: str) -> dict:
 
 
 def _post(slot, template, network, done: Text, guard: GuardSettings, info: ComposeCase) -> NewPost:
+    assert done.text is not None  # a text that failed to render never reaches a slot
     handles = done.handles
     reasons = [f"mentions {', '.join(sorted(handles))}"] if handles and guard.mention_needs_review else []
     photo = getattr(template, "photo", False)

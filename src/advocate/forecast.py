@@ -162,7 +162,8 @@ def within_budget(new: list, spent: dict[tuple[str, str], float], networks: dict
     monthly budget on top of `spent` ((account, "YYYY-MM") -> cost already there),
     earliest first; and how many were left out per account."""
     totals = defaultdict(float, spent)
-    kept, left_out = [], defaultdict(int)
+    kept: list = []
+    left_out: defaultdict[str, int] = defaultdict(int)
     for post in sorted(new, key=lambda p: p.scheduled_at):
         budget = budgets.get(post.account) or 0
         cost = post_cost(networks[post.account], post.text, quota)

@@ -6,7 +6,11 @@ clock, no network, so every rule here is a plain-function test.
 
 Rules:
 - posts fall inside the daily window, in the audience's time zone (aware
-  datetimes throughout, so DST changes move nothing);
+  datetimes throughout, so DST changes move nothing): the account's own
+  zone when it has one, else the case's own, else the settings' (zone_of);
+  an account whose cases are in several zones plans each zone's day in
+  turn, the earliest deadline's first, its posts so far counting against
+  its daily cap and spacing in the next;
 - a case wants `posts_per_day` a day ("even"), or from half that early on
   to one and a half times that on its last day ("ramp");
 - an account's daily cap is shared by all cases, earliest deadline first,
@@ -23,6 +27,7 @@ Rules:
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import random
 from collections import Counter, defaultdict
@@ -39,6 +44,7 @@ class PlanCase:
     strategy: str | None = None  # this case's own, over the settings'
     posts_per_day: int | None = None
     accounts: tuple[str, ...] | None = None  # the accounts this case runs on (none: all)
+    timezone: str | None = None  # the case's own zone, set by the coordinator (none: the settings')
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class PlanSettings:
     jitter: dt.timedelta
     daily_cap: int
     case_spacing: dt.timedelta = dt.timedelta(0)  # between two accounts' posts for one case
+    account_zones: tuple[tuple[str, str], ...] = ()  # (account, its audience's zone): over the case's and timezone
 
 
 @dataclass(frozen=True)
@@ -73,40 +80,69 @@ class Slot:
 HORIZON_DAYS = 366
 
 
+def zone_of(account: str, case: PlanCase, settings: PlanSettings) -> str:
+    """The zone a post's window is in: the account's audience's, else the case's own, else the settings'."""
+    return dict(settings.account_zones).get(account) or case.timezone or settings.timezone
+
+
 def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now: dt.datetime, kept: list[Kept]) -> list[Slot]:
-    zone = ZoneInfo(settings.timezone)
     slots: list[Slot] = []
     if not cases:
         return slots
-    first = now.astimezone(zone).date()
+    ordered = sorted(cases, key=lambda c: (c.deadline_at, c.id))
+    groups: dict[str, defaultdict[str, list[PlanCase]]] = {}  # account -> {zone name: its cases, earliest deadline first}
+    for account in accounts:
+        groups[account] = defaultdict(list)
+        for case in ordered:
+            if case.accounts is None or account in case.accounts:
+                groups[account][zone_of(account, case, settings)].append(case)
+    zones = {name: ZoneInfo(name) for name in {settings.timezone, *(z for g in groups.values() for z in g)}}
+    firsts = {name: now.astimezone(zone).date() for name, zone in zones.items()}
+    first = min(firsts.values())
     # At most a year ahead: a mistyped deadline (2091) must not make planning
     # run for minutes; a campaign that long is planned again as it goes.
-    last = min(max(c.deadline_at for c in cases).astimezone(zone).date(), first + dt.timedelta(days=HORIZON_DAYS))
-    kept_by = _index_kept(kept, zone)
+    latest = max(c.deadline_at for c in cases)
+    last = min(max(latest.astimezone(zone).date() for zone in zones.values()), first + dt.timedelta(days=HORIZON_DAYS))
+    kept_by = _index_kept(kept, zones)
     by_case = defaultdict(list)  # case_id -> [(account, at)]: other accounts keep case_spacing from these
     for post in kept:
         by_case[post.case_id].append((post.account, post.at))
-    ordered = sorted(cases, key=lambda c: (c.deadline_at, c.id))
     day = first
     while day <= last:
-        start, end = _window(day, settings, zone)
-        start = max(start, now + dt.timedelta(minutes=1))
-        active = [c for c in ordered if c.deadline_at > start] if start < end else []
-        wanted = {c.id: _wanted(c, day, settings, zone, first) for c in active}
         for account in accounts:
-            mine = [c for c in active if c.accounts is None or account in c.accounts]
-            day_slots = _plan_day(day, account, mine, wanted, settings, (start, end), kept_by[(account, day)], by_case)
-            for slot in day_slots:
-                by_case[slot.case_id].append((account, slot.at))
-            slots += day_slots
+            parts = []  # (zone name, window, active cases) of each of the account's zones
+            for name, mine in groups[account].items():
+                start, end = _window(day, settings, zones[name])
+                start = max(start, now + dt.timedelta(minutes=1))
+                active = [c for c in mine if c.deadline_at > start] if start < end else []
+                if active:
+                    parts.append((name, (start, end), active))
+            left = sum(len(active) for _, _, active in parts)
+            for name, window, active in parts:
+                zone, kept_today, mine_settings = zones[name], kept_by[(account, name, day)], settings
+                if len(parts) > 1:  # the day's cap is shared by the account's zones as by its cases: a fair share each
+                    share = -(-max(settings.daily_cap - len(kept_today), 0) * len(active) // left)
+                    mine_settings = dataclasses.replace(settings, daily_cap=len(kept_today) + share)
+                    left -= len(active)
+                wanted = {c.id: _wanted(c, day, settings, zone, firsts[name]) for c in active}
+                day_slots = _plan_day(day, account, active, wanted, mine_settings, window, kept_today, by_case)
+                for slot in day_slots:
+                    by_case[slot.case_id].append((account, slot.at))
+                    if len(zones) > 1:  # the account's other zones' days count this post too (cap, spacing)
+                        for other, other_zone in zones.items():
+                            if other != name:
+                                kept_by[(account, other, slot.at.astimezone(other_zone).date())].append(Kept(slot.case_id, account, slot.at))
+                slots += day_slots
         day += dt.timedelta(days=1)
     return slots
 
 
-def _index_kept(kept: list[Kept], zone) -> dict:
+def _index_kept(kept: list[Kept], zones: dict) -> dict:
+    """(account, zone name, local date) -> the kept posts of that account on that day in that zone."""
     index = defaultdict(list)
-    for post in kept:
-        index[(post.account, post.at.astimezone(zone).date())].append(post)
+    for name, zone in zones.items():
+        for post in kept:
+            index[(post.account, name, post.at.astimezone(zone).date())].append(post)
     return index
 
 
@@ -233,9 +269,11 @@ def _clear_of(at, chosen, spacing, start, end, ordered: bool = False):
             return None
 
 
-def next_free_time(after: dt.datetime, deadline_at: dt.datetime, settings: PlanSettings, taken: list[dt.datetime]) -> dt.datetime | None:
-    """The first instant in a posting window, after `after`, clear of `taken`: for posts the daemon missed."""
-    zone = ZoneInfo(settings.timezone)
+def next_free_time(after: dt.datetime, deadline_at: dt.datetime, settings: PlanSettings, taken: list[dt.datetime],
+                   zone_name: str | None = None) -> dt.datetime | None:
+    """The first instant in a posting window (in `zone_name`, else the settings' zone), after `after`,
+    clear of `taken`: for posts the daemon missed."""
+    zone = ZoneInfo(zone_name or settings.timezone)
     day = after.astimezone(zone).date()
     while True:
         start, end = _window(day, settings, zone)
@@ -251,7 +289,7 @@ def thin_out(slots: list[Slot], filled: list) -> list[Slot]:
     """Keep, per case and account, as many slots as got a text, evenly spaced
     from the first to the last (the last-call day): when texts are scarce, a
     campaign should not spend them all in its first week."""
-    counts = defaultdict(int)
+    counts: defaultdict[tuple[int, str], int] = defaultdict(int)
     for post in filled:
         counts[(post.case_id, post.account)] += 1
     groups = defaultdict(list)
@@ -268,8 +306,8 @@ def thin_out(slots: list[Slot], filled: list) -> list[Slot]:
     return kept
 
 
-def settings_from(posting) -> PlanSettings:
-    """From config.PostingSettings."""
+def settings_from(posting, account_zones: dict | None = None) -> PlanSettings:
+    """From config.PostingSettings, and each account's own zone where it has one."""
     start, end = posting.window
     return PlanSettings(
         timezone=posting.timezone, window_start=start, window_end=end,
@@ -277,4 +315,5 @@ def settings_from(posting) -> PlanSettings:
         min_spacing=dt.timedelta(minutes=posting.min_spacing_minutes),
         jitter=dt.timedelta(minutes=posting.jitter_minutes), daily_cap=posting.daily_cap,
         case_spacing=dt.timedelta(minutes=posting.case_spacing_minutes),
+        account_zones=tuple(sorted((account_zones or {}).items())),
     )

@@ -72,8 +72,9 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
             result.flagged += flag_unfit(db, case, now, check_mentions=targets_changed)
         kept, used, mentioned = _existing(db, config)
         infos = {c["id"]: _compose_case(db, c, config, available, template_from_suggestion) for c in rows}
-        plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"]), **case_store.plan_settings(c)) for c in rows if c["deadline_at"]]
-        slots = plan(plan_cases, list(config.accounts), settings_from(config.posting), now, kept)
+        plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"]), timezone=own_zone(c), **case_store.plan_settings(c))
+                      for c in rows if c["deadline_at"]]
+        slots = plan(plan_cases, list(config.accounts), settings_from(config.posting, account_zones(config)), now, kept)
         networks = {name: config.account(name)["type"] for name in config.accounts}
         guard = GuardSettings(max_hashtags=config.guard.max_hashtags, max_mentions=config.guard.max_mentions,
                               mention_needs_review=config.guard.mention_needs_review)
@@ -110,6 +111,19 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
     return result
 
 
+def own_zone(case: dict) -> str | None:
+    """The case's own posting zone: the one the coordinator set (case edit --set timezone=...).
+    The zone a case takes from its country only dates its deadline: the audience may be anywhere."""
+    from .db import loads
+
+    return loads(case.get("overrides"), {}).get("timezone") or None
+
+
+def account_zones(config: Config) -> dict[str, str]:
+    """account -> its audience's zone, for the accounts that set [accounts.NAME] timezone."""
+    return {name: zone for name in config.accounts if (zone := config.account(name).get("timezone"))}
+
+
 def _within_budgets(db, config: Config, now: dt.datetime, posts: list) -> tuple[list, dict]:
     """The new posts that keep each account within its monthly_budget (with what is sent and planned)."""
     from . import forecast
@@ -130,7 +144,7 @@ def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -
     from .messages.templates import load_templates
 
     case = case_store.get_case(db, case_id)
-    touched = {"deadline", "targets", "status", *case_store.PLAN_FIELDS} & set(changes)
+    touched = {"deadline", "targets", "status", "timezone", *case_store.PLAN_FIELDS} & set(changes)
     if case["status"] != m.OPEN or not touched or not _has_plan(db, case_id):
         return None
     return schedule(db, config, now, load_templates(config.messages), replan=True, case_ids=[case_id],
@@ -181,7 +195,9 @@ def _existing(db, config: Config):
     from .messages.guard import extract_mentions
 
     zone = ZoneInfo(config.posting.timezone)
-    kept, used, mentioned = [], defaultdict(set), defaultdict(Counter)
+    kept: list[Kept] = []
+    used: defaultdict[tuple[int, str], set[str]] = defaultdict(set)
+    mentioned: defaultdict[tuple[str, dt.date], Counter[str]] = defaultdict(Counter)
     query = "SELECT case_id, account, scheduled_at, sent_at, text, dedupe_key, status, cancel_reason FROM posts WHERE status != 'cancelled' OR cancel_reason = 'rejected'"
     for row in db.query(query):
         used[row["case_id"]].add(row["dedupe_key"])  # every account's: no two accounts post the same words for a case

@@ -106,7 +106,7 @@ class BlueskyChannel(Channel):
             rkey = record_key(post.post_id, post.planned_at) if post.planned_at else None
             created, handle = self._create(record, rkey)
         except _LoginFailed as failed:
-            return self._scrub(classify_login_error(failed.__cause__, self.handle, now))
+            return self._scrub(classify_login_error(_login_cause(failed), self.handle, now))
         except _Refused as refused:
             return PublishResult(FAILED, error=str(refused))
         except (*ERRORS, ValueError) as exc:  # ValueError: an answer atproto could not read
@@ -121,7 +121,7 @@ class BlueskyChannel(Channel):
             did, handle = self._login()
             got = self.client.app.bsky.feed.post.get(did, record_key(post_id, planned_at))
         except (_LoginFailed, *ERRORS, ValueError) as exc:
-            cause = exc.__cause__ if isinstance(exc, _LoginFailed) else exc
+            cause = _login_cause(exc)
             if _status(cause) == 400 and _xrpc_error(cause)[0] == "RecordNotFound":
                 return None
             raise ChannelError(f"account '{self.account}': could not fetch post {post_id}'s record on Bluesky: "
@@ -131,7 +131,7 @@ class BlueskyChannel(Channel):
 
     def _found_result(self, post: OutgoingPost, now: dt.datetime, exc: Exception) -> PublishResult:
         try:
-            found = self.find_post(post.post_id, post.planned_at)
+            found = self.find_post(post.post_id, post.planned_at) if post.planned_at else None
         except ChannelError:
             found = None
         if found is None:
@@ -143,7 +143,7 @@ class BlueskyChannel(Channel):
             did, handle = self._login()
             feed = self.client.get_author_feed(actor=did, limit=FEED_LIMIT)
         except (_LoginFailed, *ERRORS, ValueError) as exc:
-            cause = exc.__cause__ if isinstance(exc, _LoginFailed) else exc
+            cause = _login_cause(exc)
             raise ChannelError(
                 f"account '{self.account}': could not list its recent posts on Bluesky: "
                 f"{self._scrub_text(describe(cause))}"
@@ -299,10 +299,16 @@ def _created_at(text: str | None) -> dt.datetime | None:
     return created.astimezone(UTC) if created.tzinfo else created.replace(tzinfo=UTC)
 
 
+def _login_cause(exc: Exception) -> Exception:
+    """What went wrong: for a failed login, the error underneath it."""
+    cause = exc.__cause__ if isinstance(exc, _LoginFailed) else exc
+    return cause if isinstance(cause, Exception) else exc
+
+
 def _invalid(exc: ValueError) -> str:
     """'text: String should have at most 3000 characters', not pydantic's essay."""
     try:
-        first = exc.errors()[0]
+        first = exc.errors()[0]  # type: ignore[attr-defined]  # pydantic's ValidationError
         return one_line(f"{'.'.join(map(str, first['loc']))}: {first['msg']}")
     except (AttributeError, IndexError, KeyError, TypeError):
         return one_line(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
