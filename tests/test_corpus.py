@@ -13,9 +13,9 @@ from advocate.ingest import parse_ua, read_document
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
-# Fields right over the whole corpus, measured at the end of the session that
-# built it (see tests/fixtures/corpus/README.md); raise it as the parser improves.
-FIELD_ACCURACY_FLOOR = 0.70
+# Fields right over the whole corpus: 1441/1517 = 95.0% when the session that
+# built the corpus ended (the goal is 97%); raise it as the parser improves.
+FIELD_ACCURACY_FLOOR = 0.94
 
 
 def _load_score():
