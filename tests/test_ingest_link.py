@@ -160,3 +160,19 @@ def test_fixture_chains_link(fixture_cases, follow_up):
     result = match_case(parse_file(built[follow_up]), cases)
     assert result.case_id == by_name[CHAINS[follow_up]].id, result.reason
     assert result.confidence >= 0.8
+
+
+def test_the_cheap_first_pass_never_changes_which_case_a_document_joins():
+    """Linking weighs only cases with some evidence; the answer is the one weighing every case gives."""
+    from advocate.ingest import link
+
+    corpus = Path(__file__).parent / "fixtures" / "corpus"
+    docs = [parse_file(p) for p in sorted([*SEEDS.glob("*.txt"), *FIXTURES.glob("*.txt"), *corpus.glob("*.txt")])]
+    cases = [case_from(i, d) for i, d in enumerate(docs, 1) if d.kind in ("initial", "update")]
+    for doc in docs:
+        every = sorted((link._weigh(doc, case) for case in cases), key=lambda e: -e.score)
+        chosen = [e.case.id for e in every if e.score >= link.ACT_ON]
+        assert link.matching(doc, cases) == sorted(chosen)
+        result = match_case(doc, cases)
+        if result.case_id is not None:
+            assert every[0].case.id == result.case_id

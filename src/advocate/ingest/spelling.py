@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -22,6 +23,10 @@ _PARTICLES = {"al", "el", "de", "da", "do", "dos", "del", "la", "van", "von", "d
               "mr", "mrs", "ms", "dr"}
 
 
+# Cached: linking compares each new document with every case's names, so the
+# same few thousand names are folded again and again (7 s of 14 for 50
+# documents against 1,000 cases before the cache).
+@functools.lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """One word lower-cased, without accents, in one transliteration."""
     word = unicodedata.normalize("NFKD", word.lower().translate(_SPECIAL))
@@ -31,6 +36,7 @@ def fold_word(word: str) -> str:
     return _DOUBLE.sub(r"\1", word)
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str | None) -> frozenset[str]:
     """The folded words of a name, order ignored ('Bilash Serikzhan' = 'Serikzhan Bilash')."""
     if not name:
