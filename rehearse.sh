@@ -33,6 +33,8 @@ step() {  # echo each command as the coordinator would type it, then run it
 
 step init
 step --now 2019-04-10T09:00+05:00 ingest "$seeds/ua-46-19-initial.txt"
+# The audience is in Kazakhstan: post in its hours, whatever this machine's zone.
+step --now 2019-04-10T09:00+05:00 case edit 1 --set timezone=Asia/Almaty
 step --now 2019-04-10T09:00+05:00 schedule
 step --now 2019-04-10T09:00+05:00 queue --per-page 10
 step --now 2019-04-10T09:00+05:00 queue approve --all

@@ -24,6 +24,8 @@ def isolated_home(tmp_path, monkeypatch):
         monkeypatch.setenv(name, str(home))
     for name in ("ADVOCATE_CONFIG", "ADVOCATE_NOW", "ADVOCATE_DEBUG", "NOTIFY_SOCKET"):
         monkeypatch.delenv(name, raising=False)
+    # No test depends on the machine's time zone: where config.toml names none, it is UTC.
+    monkeypatch.setattr("advocate.config.machine_zone", lambda: "UTC")
     return home
 
 
@@ -60,6 +62,8 @@ def workspace(tmp_path) -> Workspace:
     space = Workspace(tmp_path / "campaign")
     space.root.mkdir()
     space.run("init")
+    # The seed case's audience: the tests' times (+05:00, +06:00) are Almaty's, set here, never the machine's.
+    space.set_config("[posting]\n", '[posting]\ntimezone = "Asia/Almaty"\n')
     return space
 
 

@@ -320,6 +320,9 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
         db["cases"].update(case_id, {"overrides": dumps(overrides)})
         previous = loads(case["overrides"], {})
         changes.update({k: [previous.get(k), v] for k, v in assignments.items() if k in PLAN_FIELDS and previous.get(k) != v})
+        if assignments.get("timezone") and previous.get("timezone") != assignments["timezone"] and "timezone" not in changes:
+            # the zone it had from its country becomes its own posting zone (scheduling.own_zone): a change to say and re-plan
+            changes["timezone"] = [f"{case['timezone']} (deadline only)", assignments["timezone"]]
         if "deadline" in assignments and case["status"] == m.OPEN:
             new_deadline_at = get_case(db, case_id)["deadline_at"]
             if new_deadline_at and new_deadline_at <= to_db(now):

@@ -23,7 +23,7 @@ from .ingest.limits import ReadLimits
 
 @dataclass(frozen=True)
 class PostingSettings:
-    timezone: str = "UTC"
+    timezone: str = "UTC"  # absent from config.toml: the machine's own zone (machine_zone), not UTC
     window_start: str = "09:00"
     window_end: str = "21:00"
     posts_per_day: int = 2
@@ -153,6 +153,12 @@ class Config:
     def lock_path(self) -> Path:
         return self.database.parent / self.daemon.lock_file
 
+    def zone_for(self, account: str | None = None, case_zone: str | None = None) -> str:
+        """The zone a post's window is in: the account's audience zone ([accounts.NAME] timezone),
+        else the case's own (set by the coordinator: case edit --set timezone=...), else [posting] timezone."""
+        own = self.account_settings.get(account, {}).get("timezone") if account else None
+        return own or case_zone or self.posting.timezone
+
     def account(self, name: str) -> Mapping[str, Any]:
         try:
             return self.account_settings[name]
@@ -186,9 +192,23 @@ def default_home() -> Path:
     return user_data_path("advocate")
 
 
-def load_config(path: Path | None) -> Config:
+def machine_zone() -> str:
+    """This machine's time zone as an IANA name ("Europe/London"), the default of [posting] timezone.
+    tzlocal reads it where each OS keeps it (TZ, /etc/localtime, /etc/timezone, the Windows
+    registry); a machine whose zone cannot be told (or has no name) posts in UTC."""
+    try:
+        from tzlocal import get_localzone_name
+
+        name = get_localzone_name()
+    except (LookupError, ValueError, OSError):  # ZoneInfoNotFoundError is a LookupError
+        return "UTC"
+    return name if name and _is_zone(name) else "UTC"
+
+
+def load_config(path: Path | None, local_zone: Callable[[], str] | None = None) -> Config:
+    """`local_zone` tells the machine's zone (default: machine_zone); tests inject their own."""
     if path is None:
-        return _build({}, None, default_home())
+        return _build({}, None, default_home(), local_zone)
     if not path.exists():
         raise ConfigError(f"{path}: no such config file; run 'advocate init' to create one")
     try:
@@ -199,10 +219,10 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: not valid TOML (nested too deep); fix the arrays or tables that open without end") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read it ({exc.strerror})") from None
-    return _build(raw, path, path.resolve().parent)
+    return _build(raw, path, path.resolve().parent, local_zone)
 
 
-def _build(raw: dict, path: Path | None, base: Path) -> Config:
+def _build(raw: dict, path: Path | None, base: Path, local_zone: Callable[[], str] | None = None) -> Config:
     where = str(path) if path else "defaults"
     _check_keys(raw, {"advocate", "posting", "guard", "daemon", "accounts", "inbox", "feeds", "notify", "ingest", "site", "quota"}, where, "")
     top = raw.get("advocate", {})
@@ -210,6 +230,8 @@ def _build(raw: dict, path: Path | None, base: Path) -> Config:
     _check_rules(top, "advocate", where)
     posting = _section(PostingSettings, _tier(raw.get("posting", {}), where), where, "posting")
     _check_posting(posting, where)
+    if not (isinstance(raw.get("posting"), dict) and "timezone" in raw["posting"]):  # the audience is where the machine is
+        posting = dataclasses.replace(posting, timezone=(local_zone or machine_zone)())
     accounts_raw = raw.get("accounts", {"rehearsal": {"type": "dryrun", "outbox": "outbox.jsonl"}})
     accounts = tuple(top.get("accounts", sorted(accounts_raw)))
     account_settings = {name: _account(name, value, where, base) for name, value in accounts_raw.items()}
@@ -487,6 +509,10 @@ def _planning_keys(table: dict, prefix: str, where: str) -> None:
     if not isinstance(languages, list) or not all(isinstance(c, str) and _LANGUAGE.fullmatch(c) for c in languages):
         raise ConfigError(f"{where}: '{prefix}.languages' must be a list of language codes like [\"en\", \"ru\"], not {_shown(languages)}; "
                           "fix it, or delete the line to post in each case's languages")
+    zone = table.get("timezone", "UTC")
+    if not isinstance(zone, str) or not _is_zone(zone):
+        raise ConfigError(f"{where}: '{prefix}.timezone' must be a known time zone like \"America/New_York\" (its audience's), "
+                          f"not {_shown(zone)}; fix it, or delete the line to use [posting] timezone")
     budget = table.get("monthly_budget", 0)
     if isinstance(budget, bool) or not isinstance(budget, (int, float)) or not 0 <= budget <= 10_000_000:
         raise ConfigError(f"{where}: '{prefix}.monthly_budget' must be an amount of 0 or more in [quota] currency, like 25, "

@@ -182,9 +182,11 @@ class Dispatcher:
         """Posts missed while the daemon was down move to the next free slot, never out in a burst."""
         stale_before = to_db(now - dt.timedelta(minutes=self.config.posting.stale_after_minutes))
         rows = list(self.db.query(
-            """SELECT p.id, p.account, c.deadline_at FROM posts p JOIN cases c ON c.id = p.case_id
+            """SELECT p.id, p.account, c.deadline_at, c.overrides FROM posts p JOIN cases c ON c.id = p.case_id
                WHERE p.status = 'scheduled' AND p.retry_at IS NULL AND p.scheduled_at < ? ORDER BY p.scheduled_at""",
             [stale_before]))
+        from .scheduling import own_zone
+
         settings = settings_from(self.config.posting)
         moved = []
         for row in rows:
@@ -192,7 +194,7 @@ class Dispatcher:
                 "SELECT scheduled_at FROM posts WHERE account = ? AND status = 'scheduled' AND scheduled_at >= ? AND id != ?", [row["account"], to_db(now), row["id"]])]
             # A case with no deadline must not stop every tick (and so every post).
             deadline = from_db(row["deadline_at"]) or now + dt.timedelta(days=366)
-            when = next_free_time(now, deadline, settings, taken)
+            when = next_free_time(now, deadline, settings, taken, self.config.zone_for(row["account"], own_zone(row)))
             if when is None:
                 queue.cancel_one(self.db, now, row["id"], "missed while the daemon was down, and no time is left before the deadline")
             else:

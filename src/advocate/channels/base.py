@@ -20,7 +20,7 @@ from .settings import AccountConfig
 UTC = dt.UTC
 RETRY_BACKOFF = dt.timedelta(minutes=1)  # a default; the dispatcher may back off further
 RATE_LIMIT_FALLBACK = dt.timedelta(minutes=15)  # X's shortest window, for a 429 with no reset time
-PLANNING_KEYS = {"languages", "monthly_budget"}  # an account's keys for the planner (config.py checks them), not the channel
+PLANNING_KEYS = {"languages", "monthly_budget", "timezone"}  # an account's keys for the planner (config.py checks them), not the channel
 RATE_LIMIT_FLOOR = dt.timedelta(seconds=30)  # a reset "in the past" means clock skew
 
 SENT = "sent"

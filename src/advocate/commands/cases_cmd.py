@@ -117,6 +117,11 @@ def case_edit(app, case_id, assignments, target_number, added, removed, target_h
     A new deadline extends or trims the plan, and corrected targets
     re-write the untouched future posts, if the case was scheduled.
     Target numbers are those 'advocate case show' prints before the edit.
+
+    --set timezone=Asia/Almaty gives the case its own zone: its deadline
+    ends at midnight there, and its posts keep to the posting window
+    there, on every account without its own ([accounts.NAME] timezone
+    comes first; [posting] timezone, else this machine's, comes last).
     """
     from ..cases import edit_case, edit_targets, parse_assignment, parse_new_target, parse_target_assignment, set_target_handle
     from ..errors import InvalidChange

@@ -26,6 +26,10 @@ def schedule(app, replan, case_ids):
 
     Inside the daily window, at most the daily cap per account, never the
     same text twice. Running it again only fills gaps.
+
+    The window is in the audience's zone: the account's own ([accounts.NAME]
+    timezone), else the case's own ('case edit N --set timezone=...'),
+    else [posting] timezone, else this machine's zone.
     """
     from ..messages.templates import load_templates
     from ..scheduling import schedule as plan_posts
