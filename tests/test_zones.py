@@ -184,3 +184,24 @@ def test_setting_the_zone_a_case_already_had_from_its_country_makes_it_the_posti
     assert "timezone: Asia/Almaty (deadline only) -> Asia/Almaty" in output and "plan updated" in output
     live = [p for p in workspace.json(f"{APRIL_10} queue") if p["status"] != "cancelled"]
     assert live and all(in_window(dt.datetime.fromisoformat(p["scheduled_at"]), "Asia/Almaty") for p in live)
+
+
+def test_a_post_the_daemon_missed_waits_for_its_accounts_morning(tmp_path):
+    from advocate.dispatch import ChannelPool, Dispatcher
+    from daemon_helpers import add_case, add_posts, open_campaign, post, write_config
+    from fake_x import TEST_ENV
+
+    path = write_config(tmp_path / "campaign", {"org_x": "http://127.0.0.1:9"}, window=("09:00", "21:00"))
+    path.write_text(path.read_text().replace('[accounts.org_x]\ntype = "x"\n', '[accounts.org_x]\ntype = "x"\ntimezone = "America/New_York"\n'))
+    config, db = open_campaign(path)
+    now = dt.datetime(2030, 3, 2, 12, 0, tzinfo=dt.UTC)  # 07:00 in New York: inside a UTC window, not in New York's
+    case_id = add_case(db, now, "Maryam Ahmadi", dt.date(2030, 3, 20))
+    [post_id] = add_posts(db, now, case_id, [now - dt.timedelta(hours=3)])
+    pool = ChannelPool(config, TEST_ENV)
+    try:
+        assert Dispatcher(db, config, pool).catch_up(now) == [post_id]
+    finally:
+        pool.close()
+    moved = dt.datetime.fromisoformat(post(db, post_id)["scheduled_at"])
+    assert in_window(moved, "America/New_York") and moved.astimezone(ZoneInfo("America/New_York")).date() == dt.date(2030, 3, 2)
+    db.close()
