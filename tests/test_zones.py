@@ -205,3 +205,18 @@ def test_a_post_the_daemon_missed_waits_for_its_accounts_morning(tmp_path):
     moved = dt.datetime.fromisoformat(post(db, post_id)["scheduled_at"])
     assert in_window(moved, "America/New_York") and moved.astimezone(ZoneInfo("America/New_York")).date() == dt.date(2030, 3, 2)
     db.close()
+
+
+def test_init_says_whose_hours_posts_keep_to(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from advocate.cli import cli
+
+    monkeypatch.setattr("advocate.config.machine_zone", lambda: "America/Lima")
+    config = tmp_path / "fresh" / "config.toml"
+    output = CliRunner().invoke(cli, ["--config", str(config), "init"], catch_exceptions=False).output
+    assert "posting window: 09:00-21:00 America/Lima (this machine's zone)" in output
+    assert "set [posting] timezone" in output
+    config.write_text(config.read_text().replace("[posting]\n", '[posting]\ntimezone = "Asia/Almaty"\n'))
+    again = CliRunner().invoke(cli, ["--config", str(config), "init"], catch_exceptions=False).output
+    assert "posting window: 09:00-21:00 Asia/Almaty\n" in again and "machine" not in again

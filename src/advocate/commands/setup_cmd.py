@@ -28,7 +28,20 @@ def init(app, folder):
     existed = app.config.database.exists()
     app.db(create=True)
     click.echo(f"{'kept' if existed else 'created'} database: {app.config.database}")
+    _say_zone(app.config, config_path)
     click.echo("next: advocate ingest FILE   (an Urgent Action as .txt, .docx, .pdf or .html)")
+
+
+def _say_zone(config, config_path: Path) -> None:
+    """Whose hours posts keep to, so nobody posts at the audience's night by surprise."""
+    import tomllib
+
+    posting = config.posting
+    named = "timezone" in tomllib.loads(config_path.read_text("utf-8")).get("posting", {})
+    whose = "" if named else " (this machine's zone)"
+    click.echo(f"posting window: {posting.window_start}-{posting.window_end} {posting.timezone}{whose}")
+    if not named:
+        click.echo("  an audience elsewhere? set [posting] timezone, or an account's own timezone")
 
 
 def _copy(name: str, target: Path, what: str) -> None:
