@@ -492,3 +492,20 @@ def test_a_groups_members_named_in_its_lead_paragraph_are_its_persons():
     assert (parsed.subject_kind, parsed.subject_name, parsed.role) == ("group", "seis estudiantes", "student")
     assert parsed.persons == ["Valeria Solís", "Kevin Ortega", "Marlon Fajardo"]
     assert parsed.person == "Valeria Solís"
+
+
+@pytest.mark.parametrize("text, role", [
+    ("URGENT ACTION\nRAPPER HELD FOR A SONG\nThe rapper Tomas Ilves was arrested on 2 May 2021.\n", "rapper"),
+    ("ACCIÓN URGENTE\nMÚSICO DETENIDO\nEl artista y rapero Tomás Ilves fue detenido el 2 de mayo.\n", "rapper"),
+    ("ACTION URGENTE\nUne youtubeuse condamnée\nLa youtubeuse Léa Marchal a été condamnée le 2 mai.\n", "youtuber"),
+    ("URGENT ACTION\nMONK DETAINED\nTenzin Norbu, a monk at a monastery, was detained on 2 May.\n", "monk"),
+    ("AZIONE URGENTE\nATTIVISTA A RISCHIO\nL'attivista per i diritti delle donne Lina Russo è stata arrestata.\n",
+     "women's rights activist"),
+    ("AÇÃO URGENTE\nLÍDER AMEAÇADA\nA líder quilombola Ana Souza Lima recebeu ameaças em 2 de maio.\n",
+     "quilombola leader"),
+    # Russian roles are inflected: a stem in the table matches every case and gender.
+    ("СРОЧНАЯ АКЦИЯ\nСТУДЕНТКЕ ГРОЗИТ СРОК\nСтудентка Минского университета Анна Орлова задержана 2 мая.\n", "student"),
+    ("СРОЧНАЯ АКЦИЯ\nЖУРНАЛИСТКЕ ПРОДЛИЛИ СРОК\nЖурналистке Анне Орловой продлили срок.\n", "journalist"),
+])
+def test_roles_in_every_form_the_languages_print(text, role):
+    assert parse_ua(text).role == role

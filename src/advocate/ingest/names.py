@@ -84,16 +84,28 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
     groups: set[str] = set()
     for i, line in enumerate(lines):
         for match in _NAME.finditer(line):
-            before = line[max(0, match.start() - 30): match.start()]
+            before = line[max(0, match.start() - 60): match.start()]
             for name in _name_runs(match.group(0)):
                 if name.lower() not in exclude:
                     first_line.setdefault(name, i)
-                    counts[name] += 2 + (1 if _ROLE.search(before) else 0)
+                    counts[name] += 2 + (2 if _role_before(before) else 0)
                     if _ARTICLE.search(before) and name in match.group(0)[: len(name) + 1]:
                         groups.add(name)
     scores = _add_part_mentions(Counter({n: c for n, c in counts.items() if n not in groups}), lines)
     ranked = sorted(scores, key=lambda n: (-scores[n], first_line[n]))
     return [Found(n, first_line[n], _confidence(scores[n])) for n in ranked]
+
+
+def _role_before(before: str) -> bool:
+    """A title or a role right before a name ('Mr', 'la líder quilombola'):
+    a name printed once so still counts as the person's."""
+    return bool(_ROLE.search(before) or _role_words().search(before))
+
+
+@functools.cache
+def _role_words() -> regex.Pattern:
+    roles = "|".join(labels.phrase_regex(w) for w in sorted(labels.table("roles"), key=len, reverse=True))
+    return regex.compile(rf"(?i)(?<!\w)(?:{roles})\s+$")
 
 
 def names_in(text: str, exclude: set[str]) -> list[str]:

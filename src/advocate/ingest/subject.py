@@ -72,11 +72,11 @@ def find_role(lines: list[str], person: str | None, headline: Found | None) -> F
             for at in _occurrences(line, person):
                 near = _next_to(pattern, line, at, at + len(person))
                 if near:
-                    return Found(table[_key(near)], i, 0.9)
+                    return Found(table.get(_key(near), near), i, 0.9)
     if headline is not None and headline.index < len(lines):
         match = pattern.search(lines[headline.index])
         if match:
-            return Found(table[_key(match.group(0))], headline.index, 0.7)
+            return Found(table.get(_key(match.group(0)), match.group(0)), headline.index, 0.7)
     return None
 
 
@@ -108,11 +108,24 @@ def role_in(text: str) -> str | None:
     """The role a group's words name: 'twelve students' -> 'student'."""
     pattern, table = _roles()
     match = pattern.search(text)
-    return table[_key(match.group(0))] if match else None
+    return table.get(_key(match.group(0))) if match else None
 
 
 def _key(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").split())
+    """The table key a matched role stands for: the word itself, else the
+    entry whose pattern it fits ('студентке' -> 'студент*')."""
+    key = " ".join(text.lower().replace("’", "'").split())
+    table = _roles()[1]
+    if key in table:
+        return key
+    return next((k for k, pattern in _patterns() if pattern.fullmatch(key)), key)
+
+
+@functools.cache
+def _patterns() -> list[tuple[str, regex.Pattern]]:
+    """Each role entry as a pattern (an ending '*', a bare accent), longest first."""
+    return [(k, regex.compile(labels.phrase_regex(k), regex.IGNORECASE))
+            for k in sorted(_roles()[1], key=len, reverse=True)]
 
 
 def _nearest(pattern: regex.Pattern, line: str, start: int, end: int) -> str | None:
