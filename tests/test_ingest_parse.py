@@ -509,3 +509,32 @@ def test_a_groups_members_named_in_its_lead_paragraph_are_its_persons():
 ])
 def test_roles_in_every_form_the_languages_print(text, role):
     assert parse_ua(text).role == role
+
+
+def test_a_name_after_the_preposition_a_is_still_a_person():
+    # 'a' is a preposition in es/pt/it, not the English article that marks a group's name.
+    parsed = parse_ua("ACCIÓN URGENTE\nPERIODISTA AMENAZADA\nLa periodista Lucía Ferrer Ortiz recibió amenazas. "
+                      "Pidan protección a Lucía Ferrer Ortiz.\nEscriban a Lucía Ferrer Ortiz y al Gobernador "
+                      "del Estado de Tamaulipas.\nGobernador del Estado de Tamaulipas\n")
+    assert parsed.person == "Lucía Ferrer Ortiz"
+    assert parsed.persons == ["Lucía Ferrer Ortiz"]
+
+
+@pytest.mark.parametrize("text, person", [
+    # A place named by the noun before or after it is not a person.
+    ("URGENT ACTION\nFARMERS HELD\nFarmers from Tanjung Batu village were held. Activist Rina Sari Dewi "
+     "spoke for Tanjung Batu village.\nThe villagers of Tanjung Batu say Rina Sari Dewi is at risk.\n", "Rina Sari Dewi"),
+    ("URGENT ACTION\nMONK HELD\nTenzin Norbu, a monk, was held. Write to the Governor of Qinghai Provincial "
+     "People's Government.\nXining 810000, Qinghai Sheng\n", "Tenzin Norbu"),
+    ("AÇÃO URGENTE\nFAMÍLIAS AMEAÇADAS\nA ativista Joana Pires Melo vive no acampamento Boa Vista. "
+     "As famílias do acampamento Boa Vista foram ameaçadas.\nGovernadora do Estado do Amapá\n", "Joana Pires Melo"),
+    # German sentence openers and heading nouns are capitalised, never names.
+    ("EILAKTION\nWillkürliche Festnahme / Gefahr von Folter\nDer Student Li Wenhao wurde festgenommen. "
+     "\"Doch Li Wenhao hätte nie angeklagt werden dürfen\", sagte sie.\n", "Li Wenhao"),
+    ("AZIONE URGENTE\nBLOGGER IN CARCERE\nIl blogger Karim al-Sayed è in carcere.\nRe del Bahrein\n",
+     "Karim al-Sayed"),
+])
+def test_places_offices_and_openers_are_not_people(text, person):
+    parsed = parse_ua(text)
+    assert parsed.person == person
+    assert parsed.persons == [person]

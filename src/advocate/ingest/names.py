@@ -31,7 +31,8 @@ _ROLE = re.compile(
     r"verteidiger(?:in)?|mr\.?|ms\.?|mrs\.?|dr\.?|sr\.?|sra\.?|m\.|mme|herr|frau)\s+$"
 )
 # "the Washington-based Freedom Now", "led the Atajurt Eriktileri": a group, not a person.
-_ARTICLE = re.compile(r"(?i)\b(?:the|an?|el|la|los|las|le|les|der|die|das)\s+(?:[\w-]+-based\s+)?$")
+# Not 'a': a preposition in es/pt/it ('protección a Rosa Elena Quintero').
+_ARTICLE = re.compile(r"(?i)\b(?:the|an|el|la|los|las|le|les|der|die|das)\s+(?:[\w-]+-based\s+)?$")
 _HE = re.compile(r"\b(?:he|him|his)\b", re.IGNORECASE)
 _SHE = re.compile(r"\b(?:she|her|hers)\b", re.IGNORECASE)
 
@@ -81,6 +82,7 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
     """Names mentioned most, best first, each with the line it first appears on."""
     first_line: dict[str, int] = {}
     counts: Counter[str] = Counter()
+    # Not people: 'the Atajurt Eriktileri', 'acampamento Nova Esperança', 'Sungai Bahar village'.
     groups: set[str] = set()
     for i, line in enumerate(lines):
         for match in _NAME.finditer(line):
@@ -88,12 +90,34 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
             for name in _name_runs(match.group(0)):
                 if name.lower() not in exclude:
                     first_line.setdefault(name, i)
-                    counts[name] += 2 + (2 if _role_before(before) else 0)
-                    if _ARTICLE.search(before) and name in match.group(0)[: len(name) + 1]:
+                    end = match.start() + max(0, match.group(0).find(name)) + len(name)
+                    counts[name] += 2 + (2 if _role_before(before) or _role_after(line, end) else 0)
+                    at = match.start() + max(0, match.group(0).find(name))
+                    ahead = line[max(0, at - 60): at]
+                    if (name in match.group(0)[: len(name) + 1] and _ARTICLE.search(before)) or (
+                            _place_before(ahead) or _place_after(line, at + len(name))):
                         groups.add(name)
     scores = _add_part_mentions(Counter({n: c for n, c in counts.items() if n not in groups}), lines)
     ranked = sorted(scores, key=lambda n: (-scores[n], first_line[n]))
     return [Found(n, first_line[n], _confidence(scores[n])) for n in ranked]
+
+
+def _place_before(before: str) -> bool:
+    """'do acampamento Nova Esperança', 'village of Sungai Bahar': a place's name."""
+    return bool(_place_nouns(r"(?:\s+(?:of|de|do|da|dos|das|del|di|du|des))?\s+$").search(before))
+
+
+def _place_after(line: str, end: int) -> bool:
+    """'Sungai Bahar village', 'Emergency Misdemeanour Court', 'Sichuan Provincial People's Government'."""
+    return bool(_place_nouns("").match(line, end, min(len(line), end + 40)))
+
+
+@functools.cache
+def _place_nouns(tail: str) -> regex.Pattern:
+    nouns = labels.alternation("place_nouns")
+    if tail:
+        return regex.compile(rf"(?i)(?<!\w){nouns}{tail}")
+    return regex.compile(rf"(?i)\s+(?:{nouns})(?!\w)")
 
 
 def _role_before(before: str) -> bool:
@@ -102,9 +126,17 @@ def _role_before(before: str) -> bool:
     return bool(_ROLE.search(before) or _role_words().search(before))
 
 
+def _role_after(line: str, end: int) -> bool:
+    """A role in apposition: 'Tenzin Norbu, a monk at ...'."""
+    return bool(_role_words(after=True).match(line, end, min(len(line), end + 80)))
+
+
 @functools.cache
-def _role_words() -> regex.Pattern:
+def _role_words(after: bool = False) -> regex.Pattern:
     roles = "|".join(labels.phrase_regex(w) for w in sorted(labels.table("roles"), key=len, reverse=True))
+    if after:
+        return regex.compile(rf"(?i)\s*(?:\([^()]{{0,20}}\))?\s*,\s*(?:(?:a|an|the|un|una|une|ein|eine|um|uma|il|la|le|el|o)\s+)?"
+                             rf"(?:{roles})(?!\w)")
     return regex.compile(rf"(?i)(?<!\w)(?:{roles})\s+$")
 
 
@@ -176,7 +208,15 @@ def _label_words() -> set[str]:
         for word in phrase.split():
             if len(word) > 2:
                 words.update({word, word.capitalize(), word.upper()})
+    # 'Sichuan Sheng', 'Estado do Pará': a place noun ends or opens a place's name, not a person's.
+    for phrase in labels.phrases("place_nouns"):
+        if " " not in phrase and "*" not in phrase and phrase.lower() not in _SURNAMES_TOO:
+            words.update({phrase.capitalize(), phrase.upper()})
     return words
+
+
+# Place nouns that are also common surnames: left to the context rules.
+_SURNAMES_TOO = {"campo", "corte", "via", "vila", "piazza", "platz", "lager", "cour", "camp", "town", "road"}
 
 
 def infer_pronouns(lines: list[str]) -> Found | None:
