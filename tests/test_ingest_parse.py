@@ -538,3 +538,11 @@ def test_places_offices_and_openers_are_not_people(text, person):
     parsed = parse_ua(text)
     assert parsed.person == person
     assert parsed.persons == [person]
+
+
+def test_a_particle_inside_a_name_is_kept():
+    # 'das' is also a German article (a label word), but inside a name it is a particle.
+    parsed = parse_ua("AÇÃO URGENTE\nLÍDER AMEAÇADA\nA líder quilombola Joana das Neves Lima foi ameaçada. "
+                      "Joana das Neves Lima pede proteção.\n")
+    assert parsed.person == "Joana das Neves Lima"
+    assert parsed.role == "quilombola leader"

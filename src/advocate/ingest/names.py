@@ -170,7 +170,7 @@ def _name_runs(text: str) -> list[str]:
     run: list[str] = []
     for word in text.split() + ["."]:
         bare = word.removesuffix("'s").removesuffix("’s")
-        if bare in _stopwords() or word == ".":
+        if (bare in _stopwords() and bare not in _PARTICLE_SET) or word == ".":  # a particle: 'Maria das Dores Lima'
             runs.append(run)
             run = []
         else:
