@@ -546,3 +546,16 @@ def test_a_particle_inside_a_name_is_kept():
                       "Joana das Neves Lima pede proteção.\n")
     assert parsed.person == "Joana das Neves Lima"
     assert parsed.role == "quilombola leader"
+
+
+@pytest.mark.parametrize("text, person", [
+    ("AÇÃO URGENTE\nLÍDER ABSOLVIDA\nA líder Joana das Neves Lima foi absolvida. Joana das Neves Lima agradeceu.\n"
+     "\"A absolvição de Joana das Neves é uma vitória\", disse a diretora.\n", "Joana das Neves Lima"),
+    # Russian names are inflected: the genitive in a headline is the same person.
+    ("Новости\nОсвобождение блогера Тимура Ахметова\nБлогер Тимур Ахметов освобождён. "
+     "Мы рады, что Тимур Ахметов на свободе.\n", "Тимур Ахметов"),
+])
+def test_a_shorter_or_inflected_mention_is_the_same_person(text, person):
+    parsed = parse_ua(text)
+    assert parsed.person == person
+    assert parsed.persons == [person]

@@ -98,8 +98,49 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
                             _place_before(ahead) or _place_after(line, at + len(name))):
                         groups.add(name)
     scores = _add_part_mentions(Counter({n: c for n, c in counts.items() if n not in groups}), lines)
-    ranked = sorted(scores, key=lambda n: (-scores[n], first_line[n]))
+    ranked = _fold_same_people(sorted(scores, key=lambda n: (-scores[n], first_line[n])), scores)
     return [Found(n, first_line[n], _confidence(scores[n])) for n in ranked]
+
+
+def _fold_same_people(ranked: list[str], scores: dict[str, float]) -> list[str]:
+    """'Maria das Dores' and 'Maria das Dores Lima', 'Максата Абенова' and
+    'Максат Абенов' name one person: the lesser mention adds to the better one."""
+    kept: list[str] = []
+    for name in ranked[:200]:
+        same = next((k for k in kept if _same_person(name, k)), None)
+        if same is None:
+            kept.append(name)
+        else:
+            scores[same] += scores[name]
+    return sorted(kept, key=lambda n: -scores[n]) + ranked[200:]
+
+
+def _same_person(name: str, other: str) -> bool:
+    """Every word of `name` is, in order, a word of `other` or its inflection."""
+    words, others = name.split(), other.split()
+    if len(words) > len(others):
+        return False
+    at = 0
+    for word in words:
+        while at < len(others) and not _same_word(word, others[at]):
+            at += 1
+        if at == len(others):
+            return False
+        at += 1
+    return len(words) < len(others) or words != others
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Equal, or one Cyrillic word's case ending ('Абенова' ~ 'Абенов')."""
+    if a == b:
+        return True
+    if not (_CYRILLIC.match(a) and _CYRILLIC.match(b)):
+        return False
+    stem = min(len(a), len(b)) - 1
+    return stem >= 3 and abs(len(a) - len(b)) <= 2 and a[:stem] == b[:stem]
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 def _place_before(before: str) -> bool:
