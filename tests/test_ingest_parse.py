@@ -559,3 +559,24 @@ def test_a_shorter_or_inflected_mention_is_the_same_person(text, person):
     parsed = parse_ua(text)
     assert parsed.person == person
     assert parsed.persons == [person]
+
+
+@pytest.mark.parametrize("salutation_line, salutation", [
+    ("(Anrede: Dear Minister / Sehr geehrter Herr Minister)", "Dear Minister / Sehr geehrter Herr Minister"),
+    ("Formula di cortesia: Egregio Ministro", "Egregio Ministro"),
+    ("Tratamento: Excelentíssimo Senhor Ministro", "Excelentíssimo Senhor Ministro"),
+    ("Обращение: Уважаемый министр", "Уважаемый министр"),
+])
+def test_a_labelled_salutation_in_any_language_belongs_to_its_target(salutation_line, salutation):
+    parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
+                      "Minister of Justice\nPedro Alves Costa\nRua Direita 12, Lisboa\n"
+                      f"Email: minister@justice.example.org\n{salutation_line}\n\nBACKGROUND\n")
+    assert len(parsed.targets) == 1
+    assert parsed.targets[0].salutation == salutation
+
+
+def test_a_fax_with_its_country_code_in_parentheses():
+    parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
+                      "Minister of Justice\nPedro Alves Costa\nFax: (00 86) 10 6524 1596\n"
+                      "Email: minister@justice.example.org\n\nBACKGROUND\n")
+    assert parsed.targets[0].fax == "+86 10 6524 1596"

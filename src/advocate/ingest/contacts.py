@@ -20,6 +20,10 @@ PROFILE = re.compile(r"(?i)(?<![\w.])(?:https?://)?(?:www\.|mobile\.)?(?:twitter
                      r"(?!intent\b|share\b|hashtag\b|search\b|home\b|i/)(\w{1,15})\b")
 _SALUTATION_LABEL = re.compile(
     r"(?i)^(?:salutation|saludo|tratamiento|formule\s+d['’]appel|anrede)\s*:\s*(.+)$")
+# '(Anrede: Dear Minister / Sehr geehrter Herr Minister)': a salutation in parentheses.
+_PARENTHESES = re.compile(r"^\((.*)\)$")
+# '(00 86) 10 6524 1596', '(+994) 12 ...': a country code in parentheses.
+_COUNTRY_CODE = re.compile(r"^\(\s*(?:00|\+)\s*(\d{1,4})\s*\)\s*")
 _SALUTATION_WORDS = re.compile(
     r"^(?:Dear|Estimad[oa]s?|Señor[a]?\b|Señorías|Excelent[ií]sim[oa]|Monsieur|Madame"
     r"|Sehr\s+geehrte[rn]?|Exzellenz)\b")
@@ -44,7 +48,7 @@ def read_contacts(line: str) -> Contacts:
     if salutation:
         return Contacts(salutation=salutation)
     fax = _fax()
-    found = Contacts(faxes=[m.group(1).strip() for m in fax.finditer(line)])
+    found = Contacts(faxes=[_number(m.group(1)) for m in fax.finditer(line)])
     line = _PHONE.sub(" ", fax.sub(" ", line))
     found.emails = EMAIL.findall(line)
     line = EMAIL.sub(" ", line)
@@ -67,8 +71,16 @@ def _bare_handles(line: str) -> list[str]:
     return ["@" + h for h in _BARE_HANDLE.findall(line) if not h.isdigit()]
 
 
+def _number(printed: str) -> str:
+    """A fax as printed, its country code written the usual way: '(00 86) 10 ...' -> '+86 10 ...'."""
+    return _COUNTRY_CODE.sub(lambda m: f"+{m.group(1)} ", printed.strip())
+
+
 def _salutation(line: str) -> str | None:
-    labelled = _SALUTATION_LABEL.match(line.strip())
+    stripped = line.strip()
+    bare = _PARENTHESES.match(stripped)
+    stripped = bare.group(1).strip() if bare and len(stripped) < 200 else stripped
+    labelled = _SALUTATION_LABEL.match(stripped) or _salutation_label().match(stripped)
     if labelled:
         return labelled.group(1).strip().rstrip(" .,;")
     text = line.strip()
@@ -85,7 +97,15 @@ def _fax() -> re.Pattern:
     from advocate.ingest import labels
 
     return re.compile(rf"(?i)(?<!\w)(?:fax|t[ée]l[ée]copie|telefax|{labels.alternation('fax')})"
-                      r"\s*(?:no\.?|number|n[uú]mero|nr\.?)?\s*:?\s*(\+?\d[\d\s().\-/]{5,}\d)")
+                      r"\s*(?:no\.?|number|n[uú]mero|nr\.?)?\s*:?\s*(\(?\+?\d[\d\s().\-/]{5,}\d)")
+
+
+@functools.cache
+def _salutation_label() -> re.Pattern:
+    """'Tratamento: ...', 'Formula di cortesia: ...', 'Обращение: ...' (labels' `salutation`)."""
+    from advocate.ingest import labels
+
+    return labels.label("salutation")
 
 
 @functools.cache
