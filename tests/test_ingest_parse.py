@@ -580,3 +580,17 @@ def test_a_fax_with_its_country_code_in_parentheses():
                       "Minister of Justice\nPedro Alves Costa\nFax: (00 86) 10 6524 1596\n"
                       "Email: minister@justice.example.org\n\nBACKGROUND\n")
     assert parsed.targets[0].fax == "+86 10 6524 1596"
+
+
+@pytest.mark.parametrize("title_lines, title", [
+    ("Procurador-Geral da República", "Procurador-Geral da República"),
+    ("Генеральный прокурор Республики Беларусь", "Генеральный прокурор Республики Беларусь"),
+    ("MINISTER FÜR JUSTIZ", "MINISTER FÜR JUSTIZ"),
+    ("Procurador-Geral\nda República", "Procurador-Geral da República"),
+])
+def test_a_title_naming_its_state_is_not_the_targets_name(title_lines, title):
+    parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
+                      f"{title_lines}\nPedro Alves Costa\nRua Direita 12, Lisboa\n"
+                      "Email: pgr@justice.example.org\n\nBACKGROUND\n")
+    assert parsed.targets[0].name == "Pedro Alves Costa"
+    assert parsed.targets[0].title == title

@@ -59,6 +59,9 @@ def describe(draft, additional: bool) -> ParsedTarget | None:
     names: list[str] = []
     address: list[str] = []
     for piece in _pieces(draft.texts):
+        if titles and not (names or address) and _continues_title(piece):
+            titles[-1] += " " + piece  # 'Procuradora-Geral' / 'da República'
+            continue
         _sort_piece(piece, titles, names, address)
     if not (titles or names or draft.has_contact):
         return None
@@ -69,6 +72,16 @@ def describe(draft, additional: bool) -> ParsedTarget | None:
         address=", ".join(address) or None,
         salutation=draft.salutation, additional=additional,
     )
+
+
+# A title's second line: 'da República', 'FÜR ÖFFENTLICHE SICHERHEIT', 'Республики Беларусь'.
+_TITLE_CONTINUES = re.compile(
+    r"(?i)^(?:of|for|de|da|do|das|dos|del|della|dello|dei|di|du|des|de\s+la|für|der|des|и)\s"
+    r"|^(?:республик\w*|федерац\w*|rep[úu]blic\w*|republi[kq]\w*|repubblica|государств\w*)(?:\s|$)")
+
+
+def _continues_title(piece: str) -> bool:
+    return len(piece) < 80 and not any(c.isdigit() for c in piece) and bool(_TITLE_CONTINUES.match(piece))
 
 
 def _first(values: list[str]) -> str | None:
@@ -115,7 +128,7 @@ def _split_office(piece: str) -> tuple[str, str | None]:
     while office < len(words) and _is_office_word(words[office]):
         office += 1
     rest = words[office:]
-    if office and len(rest) >= 2 and _all_name_words(rest):
+    if office and len(rest) >= 2 and _all_name_words(rest) and not _continues_title(" ".join(rest)):
         return " ".join(words[:office]), _display_name(" ".join(rest))
     return piece, None
 
