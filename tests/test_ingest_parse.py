@@ -594,3 +594,20 @@ def test_a_title_naming_its_state_is_not_the_targets_name(title_lines, title):
                       "Email: pgr@justice.example.org\n\nBACKGROUND\n")
     assert parsed.targets[0].name == "Pedro Alves Costa"
     assert parsed.targets[0].title == title
+
+
+def test_a_groups_members_leave_out_an_institution_named_with_them():
+    parsed = parse_ua("URGENT ACTION\nTHREE DOCTORS ON TRIAL\nThree doctors, Omar Farouk, Lina Haddad and Samir Aziz, "
+                      "appeared before the Dokki Misdemeanour Court on 3 May 2021.\n")
+    assert parsed.subject_kind == "group"
+    assert parsed.persons == ["Omar Farouk", "Lina Haddad", "Samir Aziz"]
+
+
+def test_an_organisation_in_the_headline_is_the_subject_though_a_group_is_named():
+    parsed = parse_ua("AMNESTY INTERNATIONAL ITALIA\n\nAZIONE URGENTE: Ulteriori informazioni sull'AU 12/22\n"
+                      "Paese: Bielorussia\nONG PER I DIRITTI UMANI SCIOLTA\n"
+                      "Il 3 maggio 2022 il tribunale ha sciolto l'associazione per i diritti umani \"Centro Libertà\". "
+                      "Tre membri del suo staff sono detenuti.\n")
+    assert parsed.title == "ONG PER I DIRITTI UMANI SCIOLTA"
+    assert (parsed.subject_kind, parsed.subject_name) == ("organisation", "Centro Libertà")
+    assert parsed.person is None and parsed.persons == []

@@ -145,7 +145,13 @@ def _is_meta(line: str) -> bool:
     """The banner, a date, an index or an update line: not the headline."""
     return bool(_META.match(line) or labels.heading("ua_heading").match(line)
                 or labels.heading("update_heading").match(line) or labels.label("issued").match(line)
-                or labels.label("index").match(line))
+                or labels.label("index").match(line) or labels.label("country").match(line)
+                or _SENDER.match(line))
+
+
+# 'AMNESTY INTERNATIONAL ITALIA', 'Anistia Internacional Brasil': who sends it, not what it says.
+_SENDER = re.compile(r"(?i)^\W*(?:amnesty|amnist[íi]a|anistia|amnistie)\s+(?:international|internacional|internazionale)"
+                     r"(?:\s+[^\W\d_]+){0,3}\s*$")
 
 
 def _banner_headline(line: str) -> str | None:
@@ -153,10 +159,15 @@ def _banner_headline(line: str) -> str | None:
     match = _BANNER.match(line) or _banner().match(line)
     if match and len(match.group(1).split()) >= 3:
         value = match.group(1).strip()
-        if value[:1].isdigit() or _UA_NUMBER.match(value) or _is_meta(value):
+        if value[:1].isdigit() or _UA_NUMBER.match(value) or _is_meta(value) or _names_update(value):
             return None  # 'URGENT ACTION UA: 201/13 Index: ...' is metadata
         return value
     return None
+
+
+def _names_update(value: str) -> bool:
+    """'Ulteriori informazioni sull'AU 33/21': which UA this updates, not a headline."""
+    return bool(labels.heading("update_of").match(value) and _UA_NUMBER.search(value))
 
 
 def _capitals_run(lines: list[str], i: int) -> str:

@@ -90,12 +90,9 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
             for name in _name_runs(match.group(0)):
                 if name.lower() not in exclude:
                     first_line.setdefault(name, i)
-                    end = match.start() + max(0, match.group(0).find(name)) + len(name)
-                    counts[name] += 2 + (2 if _role_before(before) or _role_after(line, end) else 0)
                     at = match.start() + max(0, match.group(0).find(name))
-                    ahead = line[max(0, at - 60): at]
-                    if (name in match.group(0)[: len(name) + 1] and _ARTICLE.search(before)) or (
-                            _place_before(ahead) or _place_after(line, at + len(name))):
+                    counts[name] += 2 + (2 if _role_before(before) or _role_after(line, at + len(name)) else 0)
+                    if (name in match.group(0)[: len(name) + 1] and _ARTICLE.search(before)) or _at_place(line, at, name):
                         groups.add(name)
     scores = _add_part_mentions(Counter({n: c for n, c in counts.items() if n not in groups}), lines)
     ranked = _fold_same_people(sorted(scores, key=lambda n: (-scores[n], first_line[n])), scores)
@@ -188,9 +185,15 @@ def names_in(text: str, exclude: set[str]) -> list[str]:
     found: list[str] = []
     for match in _NAME.finditer(text):
         for name in _name_runs(match.group(0)):
-            if name.lower() not in exclude and name not in found:
+            at = match.start() + max(0, match.group(0).find(name))
+            if name.lower() not in exclude and name not in found and not _at_place(text, at, name):
                 found.append(name)
     return found
+
+
+def _at_place(line: str, at: int, name: str) -> bool:
+    """The name at `at` is a place's or an institution's ('the Emergency Misdemeanour Court')."""
+    return _place_before(line[max(0, at - 60): at]) or _place_after(line, at + len(name))
 
 
 def _add_part_mentions(counts: Counter[str], lines: list[str]) -> dict[str, float]:
@@ -249,6 +252,10 @@ def _label_words() -> set[str]:
         for word in phrase.split():
             if len(word) > 2:
                 words.update({word, word.capitalize(), word.upper()})
+    # 'Centro Dialogo', 'Radio Xyaab': an organisation's noun opens its name, not a person's.
+    for phrase in labels.phrases("organisation_nouns"):
+        if " " not in phrase and len(phrase) > 3:
+            words.update({phrase.capitalize(), phrase.upper()})
     # 'Sichuan Sheng', 'Estado do Pará': a place noun ends or opens a place's name, not a person's.
     for phrase in labels.phrases("place_nouns"):
         if " " not in phrase and "*" not in phrase and phrase.lower() not in _SURNAMES_TOO:

@@ -101,11 +101,12 @@ def _read_subject(doc: ParsedDocument, lines: list[str]) -> None:
     leading = group is not None and ((headline is not None and group.index == headline.index)
                                      or subject.leads_with_group(lines, group))
     organisation = None if labelled else subject.find_organisation(lines)
-    if organisation and not subject.headline_names_organisation(headline, lines) and doc.person:
+    about_organisation = organisation is not None and subject.headline_names_organisation(headline, lines)
+    if organisation and not about_organisation and doc.person:
         organisation = None
     if doc.person and person and subject.looks_like_organisation(doc.person):
         _set_subject(doc, lines, "organisation", Found(doc.person, person.line - 1, person.confidence))
-    elif group and (leading or not doc.person):
+    elif group and (leading or not (doc.person or about_organisation)):
         _set_subject(doc, lines, "group", group)
     elif organisation:
         _set_subject(doc, lines, "organisation", organisation)
