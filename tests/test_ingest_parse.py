@@ -611,3 +611,16 @@ def test_an_organisation_in_the_headline_is_the_subject_though_a_group_is_named(
     assert parsed.title == "ONG PER I DIRITTI UMANI SCIOLTA"
     assert (parsed.subject_kind, parsed.subject_name) == ("organisation", "Centro Libertà")
     assert parsed.person is None and parsed.persons == []
+
+
+@pytest.mark.parametrize("heading", ["Sende eine Kopie an", "Com cópia para:", "Send a copy to:"])
+def test_a_copy_heading_in_its_own_words_opens_the_additional_targets(heading):
+    parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
+                      "Minister of Justice\nPedro Alves Costa\nEmail: minister@justice.example.org\n\n"
+                      f"{heading}\nBOTSCHAFT DER REPUBLIK NORDLAND\nAm Lindenpark 17\n10115 Berlin\n"
+                      "E-Mail: embassy@mfa.example.org\n\nBACKGROUND\n")
+    assert [t.additional for t in parsed.targets] == [False, True]
+    embassy = parsed.targets[1]
+    assert embassy.name is None  # 'Am Lindenpark 17' is the street
+    assert embassy.address.startswith("Am Lindenpark 17")
+    assert heading.rstrip(":") not in (embassy.address or "")

@@ -133,10 +133,15 @@ def _split_office(piece: str) -> tuple[str, str | None]:
     return piece, None
 
 
+_HOUSE_NUMBER = re.compile(r"\s\d{1,4}[a-zA-Z]?(?:\s?[-–/]\s?\d{1,4}[a-zA-Z]?)?$")
+
+
 def _split_name(piece: str) -> tuple[str | None, str]:
     """'Nurdauletov Gizat Daurenbekovich Prospect Mengilik, 14 ...' ->
     ('Nurdauletov Gizat Daurenbekovich', 'Prospect Mengilik, 14 ...')."""
     words = piece.split()
+    if _HOUSE_NUMBER.search(piece) and len(words) <= 6:
+        return None, piece  # 'Am Treptower Park 32', 'Märkisches Ufer 54': a street
     count = 0
     for word in words[:7]:
         bare = word.rstrip(",")

@@ -141,7 +141,9 @@ def _read_block(lines: list[str], start: int, additional: bool) -> list[Draft]:
 def _opening(line: str, additional: bool) -> str:
     """What follows the cue on the block's first line, if it is a target."""
     if additional:
-        return _COPY_INTRO.sub("", line, count=1).strip()
+        rest = _COPY_INTRO.sub("", line, count=1).strip()
+        heading = labels.heading("additional_targets").match(rest)  # 'Sende eine Kopie an', 'Com cópia para:'
+        return rest[heading.end():].lstrip(" :.").strip() if heading and rest == line.strip() else rest
     inline = _INLINE.match(line)
     return line[inline.end():].strip() if inline else ""
 
