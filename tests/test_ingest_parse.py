@@ -624,3 +624,18 @@ def test_a_copy_heading_in_its_own_words_opens_the_additional_targets(heading):
     assert embassy.name is None  # 'Am Lindenpark 17' is the street
     assert embassy.address.startswith("Am Lindenpark 17")
     assert heading.rstrip(":") not in (embassy.address or "")
+
+
+def test_a_forms_empty_row_and_the_senders_own_address_are_not_targets():
+    parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
+                      "Minister of Justice\nPedro Alves Costa\nEmail: minister@justice.example.org\n"
+                      "Also send copies to diplomatic representatives accredited to your country.\n"
+                      "Name Address 1 Address 2 Address 3 Fax Fax number Email Email address Salutation Salutation\n"
+                      "\nAmnesty International, Sektion der Bundesrepublik Deutschland e.V.\n\nBACKGROUND\n")
+    assert [t.name for t in parsed.targets] == ["Pedro Alves Costa"]
+
+
+def test_a_name_word_opening_with_an_apostrophe_stays_in_the_name():
+    parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
+                      "King of Bahrain\nShaikh Hamad bin 'Issa Al Khalifa\nEmail: king@court.example.bh\n\nBACKGROUND\n")
+    assert parsed.targets[0].name == "Shaikh Hamad bin 'Issa Al Khalifa"

@@ -162,6 +162,7 @@ def _is_name_word(word: str) -> bool:
     """A capitalised word that is not a heading word ('Using', 'Model'), or a particle."""
     if word.lower() in heading_words():
         return False
+    word = word.lstrip("'’ʿʻ") or word  # 'Shaikh Hamad bin 'Issa Al Khalifa'
     return (word[:1].isupper() and not any(c.isdigit() for c in word)
             and word.lower() not in _CONNECTORS) or word.lower() in {"de", "da", "dos", "van", "von", "al", "bin"} \
         or bool(_ARABIC_ARTICLE.match(word))

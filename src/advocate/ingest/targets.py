@@ -67,7 +67,7 @@ def find_targets(lines: list[str]) -> tuple[list[ParsedTarget], int | None]:
     for start, additional in _block_starts(lines):
         for draft in _read_block(lines, start, additional):
             target = describe(draft, additional)
-            if target and not _already(target, targets):
+            if target and not _already(target, targets) and not _is_sender(target):
                 targets.append(target)
                 first = draft.start if first is None else first
     targets.sort(key=lambda t: t.additional)
@@ -114,6 +114,15 @@ def _drop_nested(starts: list[tuple[int, bool]]) -> list[tuple[int, bool]]:
     return kept
 
 
+# 'Amnesty International, Sektion der Bundesrepublik Deutschland e.V.': who sends the UA.
+_SENDER = re.compile(r"(?i)\b(?:amnesty|amnist[íi]a|anistia|amnistie)\s+(?:international|internacional|internazionale)\b")
+
+
+def _is_sender(target: ParsedTarget) -> bool:
+    return not (target.email or target.fax or target.handle) and bool(
+        _SENDER.search(" ".join(filter(None, (target.name, target.title, target.address)))))
+
+
 def _already(target: ParsedTarget, targets: list[ParsedTarget]) -> bool:
     return any((t.name, t.email, t.fax) == (target.name, target.email, target.fax) for t in targets)
 
@@ -129,13 +138,26 @@ def _read_block(lines: list[str], start: int, additional: bool) -> list[Draft]:
             continue  # 'Write an appeal in your own words or use the model letter below.'
         if i > start and _ends_block(lines[i], additional):
             break
-        if not line or _DATE_LINE.match(line):
+        if not line or _DATE_LINE.match(line) or _is_placeholder(line):
             blank_before = blank_before or not line
             continue
         _add_line(drafts, i, _AFTERWORD.sub("", line) if i > start or additional else line,
                   blank_before)
         blank_before = False
     return [d for d in drafts if not d.empty]
+
+
+_COLUMNS = {"name", "address", "fax", "email", "e-mail", "salutation", "phone", "number", "nombre", "dirección",
+            "correo", "saludo", "nom", "adresse", "courriel", "anrede", "nome", "indirizzo", "endereço"}
+
+
+def _is_placeholder(line: str) -> bool:
+    """'Name Address 1 Address 2 ... Fax Fax number Email Email address Salutation
+    Salutation': a form's empty row for local addresses, no one to write to."""
+    if "@" in line or len(line) > 200 or re.search(r"\d\d", line):
+        return False
+    words = [w.strip(".,:;()").lower() for w in line.split()]
+    return len(set(words) & _COLUMNS) >= 3 and sum(w in _COLUMNS or w.isdigit() for w in words) >= 0.7 * len(words)
 
 
 def _opening(line: str, additional: bool) -> str:
