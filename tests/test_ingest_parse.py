@@ -639,3 +639,19 @@ def test_a_name_word_opening_with_an_apostrophe_stays_in_the_name():
     parsed = parse_ua("URGENT ACTION\nJournalist Ana Pérez was arrested on 2 May 2021.\nTAKE ACTION:\n"
                       "King of Bahrain\nShaikh Hamad bin 'Issa Al Khalifa\nEmail: king@court.example.bh\n\nBACKGROUND\n")
     assert parsed.targets[0].name == "Shaikh Hamad bin 'Issa Al Khalifa"
+
+
+def test_a_quoted_word_after_an_organisation_noun_is_not_its_name():
+    parsed = parse_ua("EILAKTION\nMenschenrechtsorganisation als \"verboten\" eingestuft\n"
+                      "Das Ministerium hat am 8. Mai 2025 die Menschenrechtsorganisation Zentrum \"Freiraum\" "
+                      "als \"extremistische Vereinigung\" eingestuft.\n")
+    assert parsed.subject_kind == "organisation"
+    assert parsed.subject_name != "verboten"
+
+
+def test_a_groups_members_are_read_from_the_story_not_the_metadata_line():
+    parsed = parse_ua("Quatre militants condamnés\n\nACTION URGENTE – AU 42/22 – Index : AFR 16/5541/2022 – Date : 5 mai 2022\n\n"
+                      "Quatre militants de l'association Tujenge, Paul Irambona, Marie Ndikumana, Éric Bizimana et "
+                      "Anne Kaneza, ont été condamnés le 26 avril 2022 à cinq ans de prison.\n")
+    assert parsed.subject_kind == "group"
+    assert parsed.persons == ["Paul Irambona", "Marie Ndikumana", "Éric Bizimana", "Anne Kaneza"]

@@ -128,7 +128,7 @@ def _read_subject(doc: ParsedDocument, lines: list[str]) -> None:
 def _read_members(doc: ParsedDocument, lines: list[str], index: int) -> None:
     """A group's members named in the paragraph that introduces it."""
     officials = {t.name.lower() for t in doc.targets if t.name}
-    lead = next((i for i, line in enumerate(lines) if len(line.split()) >= 12), index)
+    lead = next((i for i, line in enumerate(lines) if subject.is_prose(line)), index)
     text = " ".join(_paragraph(lines, i) for i in dict.fromkeys((index, lead)))
     members = names.names_in(text[:5000], officials)
     if len(members) >= 2:

@@ -160,11 +160,16 @@ def find_group(lines: list[str], headline: Found | None) -> Found | None:
 
 def leads_with_group(lines: list[str], group: Found) -> bool:
     """The first paragraph of the story opens with the group ('Five members of ...')."""
-    first = next((i for i, line in enumerate(lines) if len(line.split()) >= 12), None)
+    first = next((i for i, line in enumerate(lines) if is_prose(line)), None)
     if first != group.index:
         return False
     at = lines[first].lower().find(group.value.lower())
     return 0 <= at <= 25
+
+
+def is_prose(line: str) -> bool:
+    """A line of the story: twelve words or more ('ACTION URGENTE – AU 42/22 – Index : ...' has seven)."""
+    return sum(1 for w in line.split()[:40] if any(c.isalpha() for c in w)) >= 12
 
 
 def _as_worded(text: str, line: str, start: int) -> str:
@@ -196,7 +201,8 @@ def find_organisation(lines: list[str]) -> Found | None:
 
 
 # A quoted name after a few lower-case words: 'per i diritti umani "Centro Dialogo"'.
-_QUOTED = regex.compile(r"\s*(?:\p{Ll}+\s+){0,5}[«“\"„]([^«»“”\"„]{3,80})[»”\"]")
+# A name starts with a capital: 'als "extremistisch" eingestuft' quotes a word, not a name.
+_QUOTED = regex.compile(r"\s*(?:\p{Ll}+\s+){0,5}[«“\"„](\p{Lu}[^«»“”\"„]{2,79})[»”\"]")
 
 
 def _is_article(text: str) -> bool:
