@@ -655,3 +655,9 @@ def test_a_groups_members_are_read_from_the_story_not_the_metadata_line():
                       "Anne Kaneza, ont été condamnés le 26 avril 2022 à cinq ans de prison.\n")
     assert parsed.subject_kind == "group"
     assert parsed.persons == ["Paul Irambona", "Marie Ndikumana", "Éric Bizimana", "Anne Kaneza"]
+
+
+def test_the_labelled_index_wins_over_the_updated_uas_index_named_first():
+    parsed = parse_ua("ACTION URGENTE\nAction complémentaire sur l'AU 12/21, AMR 41/0100/2021, 8 avril 2021\n"
+                      "Le journaliste Marc Dupuis a été libéré.\nIndex AI : AMR 41/0200/2021\n")
+    assert parsed.index_number == "AMR 41/0200/2021"

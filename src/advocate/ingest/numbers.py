@@ -76,13 +76,18 @@ def _number_confidence(line: str, match: re.Match) -> float:
 
 
 def find_index_number(lines: list[str]) -> Found | None:
+    """The first index printed under its label ('Index AI : MDE 24/031/2011'),
+    else the first printed at all: an update names its UA's index first
+    ('Action complémentaire sur l'AU 98/11, MDE 24/021/2011')."""
+    first: Found | None = None
     for i, line in enumerate(lines):
         match = _INDEX.search(line)
         if match:
             value = "{} {}/{}/{}".format(*match.groups())
-            labelled = re.search(r"(?i)index|[íi]ndice|dokument", line[: match.start()])
-            return Found(value, i, 1.0 if labelled else 0.8)
-    return None
+            if re.search(r"(?i)index|[íi]ndice|dokument", line[: match.start()]):
+                return Found(value, i, 1.0)
+            first = first or Found(value, i, 0.8)
+    return first
 
 
 def year_typo_warning(number: str, printed: str, lines: list[str],
