@@ -661,3 +661,13 @@ def test_the_labelled_index_wins_over_the_updated_uas_index_named_first():
     parsed = parse_ua("ACTION URGENTE\nAction complémentaire sur l'AU 12/21, AMR 41/0100/2021, 8 avril 2021\n"
                       "Le journaliste Marc Dupuis a été libéré.\nIndex AI : AMR 41/0200/2021\n")
     assert parsed.index_number == "AMR 41/0200/2021"
+
+
+@pytest.mark.parametrize("line, languages", [
+    ("Bitte schreiben Sie bis zum 2. Mai 2016 in gutem Usbekisch, Englisch oder auf Deutsch.",
+     ["Uzbek", "English", "German"]),
+    ("Envíen llamamientos en georgiano, inglés o en su propio idioma.", ["Georgian", "English"]),
+])
+def test_any_iso_language_named_in_the_appeal_in_the_uas_language(line, languages):
+    parsed = parse_ua(f"ACCIÓN URGENTE\nLa periodista Ana Pérez fue detenida.\n{line}\n")
+    assert parsed.languages == languages

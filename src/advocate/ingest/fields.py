@@ -76,8 +76,7 @@ def _languages_in_appeal(lines: list[str]) -> Found | None:
     for i, line in enumerate(lines):
         if len(line) > 400 or not own.search(line) and not action.search(line):
             continue
-        names = [_known_language(m.group(0)) for m in _language_pattern().finditer(line)]
-        names = list(dict.fromkeys(n for n in names if n))
+        names = list(dict.fromkeys(n for n in _languages_named(line) if n))
         if names and (own.search(line) or len(names) >= 2):
             return Found(names, i, 0.8)
     return None
@@ -101,7 +100,50 @@ def _language_name(word: str) -> str | None:
     word = word.strip(" .").lower()
     if not word or len(word.split()) > 2:
         return None
-    return _LANGUAGE_NAMES.get(word) or labels.table("language_names").get(word, word.capitalize())
+    return (_LANGUAGE_NAMES.get(word) or labels.table("language_names").get(word)
+            or _iso_language_names().get(word) or word.capitalize())
+
+
+def _languages_named(line: str) -> list[str | None]:
+    """The languages a line names, in order: the label files' names, then
+    any ISO 639-1 language in the UAs' languages ('Aserbaidschanisch')."""
+    found = [(m.start(), _known_language(m.group(0))) for m in _language_pattern().finditer(line)]
+    taken = {at for at, _ in found}
+    found += [(m.start(), _iso_language_names().get(m.group(0).lower())) for m in _WORD.finditer(line)
+              if m.start() not in taken]
+    return [name for _, name in sorted(found, key=lambda f: f[0])]
+
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+@functools.cache
+def _iso_language_names() -> dict[str, str]:
+    """ISO 639-1 language names in English and, through pycountry's
+    translations, in every language the labels cover -> the English name."""
+    import gettext
+
+    import pycountry
+
+    names: dict[str, str] = {}
+    languages = [lang for lang in pycountry.languages if hasattr(lang, "alpha_2")]
+    for code in labels.LANGUAGES:
+        try:
+            translate = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[code]).gettext
+        except OSError:
+            translate = str
+        for language in languages:
+            english = language.name.split(";")[0].split(" (")[0]
+            for word in {english, translate(language.name).split(";")[0].split(" (")[0]}:
+                if len(word) >= 4 and " " not in word and word.lower() not in _NOT_LANGUAGES:
+                    names.setdefault(word.lower(), english)
+    return names
+
+
+# ISO names that are more often something else in a UA: 'Latin America', 'Tonga', 'Corso'.
+_NOT_LANGUAGES = {"latin", "latim", "latín", "latino", "corse", "corso", "tonga", "nauru", "kongo", "dongo",
+                  "sango", "fidji", "tchi", "cree", "komi", "avar", "afar", "akan", "pali", "páli", "manx",
+                  "serbo", "sarde", "sardo", "ganda", "rundi", "ido", "volapük", "interlingua", "interlingue"}
 
 
 def find_own_url(lines: list[str], index_number: str | None) -> Found | None:
