@@ -131,13 +131,17 @@ def _iso_language_names() -> dict[str, str]:
         try:
             translate = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[code]).gettext
         except OSError:
-            translate = str
+            translate = _untranslated
         for language in languages:
             english = language.name.split(";")[0].split(" (")[0]
             for word in {english, translate(language.name).split(";")[0].split(" (")[0]}:
                 if len(word) >= 4 and " " not in word and word.lower() not in _NOT_LANGUAGES:
                     names.setdefault(word.lower(), english)
     return names
+
+
+def _untranslated(text: str) -> str:
+    return text
 
 
 # ISO names that are more often something else in a UA: 'Latin America', 'Tonga', 'Corso'.
