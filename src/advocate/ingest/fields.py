@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from advocate.ingest import labels
 from advocate.ingest.found import Found
@@ -128,10 +129,11 @@ def _iso_language_names() -> dict[str, str]:
     names: dict[str, str] = {}
     languages = [lang for lang in pycountry.languages if hasattr(lang, "alpha_2")]
     for code in labels.LANGUAGES:
+        translate: Callable[[str], str] = _untranslated
         try:
             translate = gettext.translation("iso639-3", pycountry.LOCALES_DIR, languages=[code]).gettext
         except OSError:
-            translate = _untranslated
+            pass
         for language in languages:
             english = language.name.split(";")[0].split(" (")[0]
             for word in {english, translate(language.name).split(";")[0].split(" (")[0]}:
