@@ -15,7 +15,7 @@ CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 
 # Fields right over the whole corpus: 1441/1517 = 95.0% when the session that
 # built the corpus ended (the goal is 97%); raise it as the parser improves.
-FIELD_ACCURACY_FLOOR = 0.985
+FIELD_ACCURACY_FLOOR = 0.99
 
 
 def _load_score():
