@@ -41,3 +41,20 @@ def test_a_template_printing_a_missing_value_is_refused_with_its_line(workspace,
     result = workspace.run("--now 2030-04-01T09:00+00:00 messages check", ok=False)
     assert result.exit_code == 1
     assert "careless.j2 line 4: prints a value this case does not have" in result.output
+
+
+def test_every_role_the_parser_can_read_has_words_in_every_template_language():
+    """A role read from a UA but unknown to the templates would be left out of Russian posts."""
+    import tomllib
+
+    from advocate.messages.roles import ALIASES, ROLES, role_forms
+
+    labels = Path(__file__).resolve().parents[1] / "src" / "advocate" / "ingest" / "labels"
+    read = {value for path in labels.glob("*.toml")
+            for value in tomllib.loads(path.read_text(encoding="utf-8")).get("roles", {}).values()}
+    assert len(read) > 20
+    unknown = sorted(role for role in read if role not in ROLES and role not in ALIASES)
+    assert unknown == [], f"add these to messages/roles.py: {unknown}"
+    for role in read:
+        assert role_forms(role, "ru", "she")["role"], role
+        assert role_forms(role, "en", "plural")["role"], role
