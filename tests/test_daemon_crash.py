@@ -378,3 +378,22 @@ def test_a_systemd_listener_that_stops_reading_never_stalls_the_daemon(tmp_path,
         assert done.wait(5), "notify blocked on a full listener queue"
     finally:
         listener.close()
+
+
+def test_signal_handlers_take_no_lock_so_a_burst_can_never_deadlock_them(tmp_path):
+    """A handler interrupted by the next signal must not wait on anything: it only writes a byte."""
+    from advocate.daemon import Daemon
+
+    daemon = Daemon(config=None, clock=None, environ={}, reload_config=lambda: None)  # type: ignore[arg-type]
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    daemon._signal_pipe = write_end
+    try:
+        for _ in range(70_000):  # more than a pipe holds: the overflow is dropped, never waited on
+            daemon._on_signal(signal.SIGHUP, None)
+        assert not daemon.reload_requested.is_set()  # the handler itself set nothing
+        worker = threading.Thread(target=daemon._act_on_signals, args=(read_end,), daemon=True)
+        worker.start()
+        wait_for(daemon.reload_requested.is_set, 5, "the signals thread to ask for a reload")
+    finally:
+        os.close(write_end)
