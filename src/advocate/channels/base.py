@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,6 +130,16 @@ class Channel(ABC):
 
 
 # --- results every network builds alike ------------------------------------------
+
+
+def media_ids_for(post: OutgoingPost, now: dt.datetime,
+                  upload: Callable[[OutgoingPost, dt.datetime], str | PublishResult]) -> list[str] | PublishResult:
+    """The uploaded photo's id in a list (empty without a photo), or the result that
+    ends the publish when the upload fails: it happens after the claim, before the post."""
+    if post.photo is None:
+        return []
+    uploaded = upload(post, now)
+    return uploaded if isinstance(uploaded, PublishResult) else [uploaded]
 
 
 def retry_later(error: str, now: dt.datetime) -> PublishResult:

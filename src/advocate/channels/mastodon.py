@@ -37,6 +37,7 @@ from .base import (
     RemotePost,
     exception_line,
     maybe_posted,
+    media_ids_for,
     one_line,
     photo_for,
     rate_limited,
@@ -110,12 +111,9 @@ class MastodonChannel(Channel):
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
-        media_ids: list[str] = []
-        if post.photo is not None:
-            uploaded = self._upload(post, now)
-            if isinstance(uploaded, PublishResult):
-                return uploaded
-            media_ids.append(uploaded)
+        media_ids = media_ids_for(post, now, self._upload)
+        if isinstance(media_ids, PublishResult):
+            return media_ids
         self._last_response = None
         try:
             status = self.client.status_post(

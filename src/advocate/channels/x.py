@@ -31,6 +31,7 @@ from .base import (
     RemotePost,
     exception_line,
     maybe_posted,
+    media_ids_for,
     one_line,
     photo_for,
     rate_limited,
@@ -125,12 +126,9 @@ class XChannel(Channel):
         )
 
     def publish(self, post: OutgoingPost, now: dt.datetime) -> PublishResult:
-        media_ids: list[str] = []
-        if post.photo is not None:
-            uploaded = self._upload(post, now)
-            if isinstance(uploaded, PublishResult):
-                return uploaded
-            media_ids.append(uploaded)
+        media_ids = media_ids_for(post, now, self._upload)
+        if isinstance(media_ids, PublishResult):
+            return media_ids
         try:
             response = self.client.create_tweet(text=post.text, media_ids=media_ids or None, user_auth=True)
         except (tweepy.TweepyException, requests.RequestException) as exc:
