@@ -1,7 +1,6 @@
 """Reading documents: formats, encodings, debris, and clear errors."""
 
 import codecs
-import importlib.util
 import io
 import subprocess
 import sys
@@ -12,19 +11,13 @@ import pytest
 
 from advocate.errors import IngestError
 from advocate.ingest import read_document
+from fixtures.ua import builders
 
 SEEDS = Path(__file__).parents[1] / "examples" / "ua-46-19"
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 
 
-def _builders():
-    spec = importlib.util.spec_from_file_location("ua_builders", FIXTURES / "builders.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-builders = _builders()
 
 
 @pytest.fixture(scope="module")

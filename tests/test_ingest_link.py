@@ -1,23 +1,17 @@
 """Linking updates, finals and news to the case they belong to."""
 
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from advocate.ingest import CaseKey, ParsedDocument, match_case, parse_ua, read_document
 from advocate.ingest.spelling import name_match
+from fixtures.ua import builders
 
 SEEDS = Path(__file__).parents[1] / "examples" / "ua-46-19"
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 
-
-def _builders():
-    spec = importlib.util.spec_from_file_location("ua_builders", FIXTURES / "builders.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def parse_file(path):
@@ -148,7 +142,7 @@ CHAINS = {
 
 @pytest.fixture(scope="module")
 def fixture_cases(tmp_path_factory):
-    built = _builders().materialise(tmp_path_factory.mktemp("ua"))
+    built = builders.materialise(tmp_path_factory.mktemp("ua"))
     initials = sorted(set(CHAINS.values()))
     cases = [case_from(i + 10, parse_file(built[name])) for i, name in enumerate(initials)]
     return built, dict(zip(initials, cases)), cases

@@ -1,7 +1,6 @@
 """Parsing Urgent Actions: the seed case, every fixture, and the traps."""
 
 import datetime as dt
-import importlib.util
 import json
 from pathlib import Path
 
@@ -10,22 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advocate.ingest import parse_ua, read_document
+from fixtures.ua import builders
 
 SEEDS = Path(__file__).parents[1] / "examples" / "ua-46-19"
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 EXPECTED = json.loads((FIXTURES / "expected.json").read_text("utf-8"))
 
 
-def _builders():
-    spec = importlib.util.spec_from_file_location("ua_builders", FIXTURES / "builders.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    return _builders().materialise(tmp_path_factory.mktemp("ua"))
+    return builders.materialise(tmp_path_factory.mktemp("ua"))
 
 
 def seed(name):

@@ -4,7 +4,6 @@ the readers keep: DOCX headers, footers and tables; PDF page furniture."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import struct
@@ -23,19 +22,13 @@ from advocate.errors import IngestError
 from advocate.ingest import read_document
 from advocate.ingest.limits import ReadLimits
 from advocate.watch import scan_inbox
+from fixtures.ua import builders
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ua"
 SECONDS = 5  # every hostile file is settled well within this (most in milliseconds)
 
 
-def _builders():
-    spec = importlib.util.spec_from_file_location("ua_builders", FIXTURES / "builders.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-builders = _builders()
 UA_TEXT = (FIXTURES / "a1-egypt-initial.txt").read_text("utf-8")
 _PARA = b"<w:p><w:r><w:t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</w:t></w:r></w:p>"
 
