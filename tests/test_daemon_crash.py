@@ -10,10 +10,12 @@ about 30-40 s in all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import threading
@@ -276,19 +278,30 @@ def test_one_daemon_per_database_status_shows_it_and_the_cli_is_never_locked_out
 # --- operation under systemd ----------------------------------------------------------
 
 
-def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign, fake):
-    import socket
-
-    config_path, daemons = campaign
+@contextlib.contextmanager
+def under_systemd(config_path: Path, log_name: str, timeout: float):
+    """`advocate daemon` with NOTIFY_SOCKET pointing at a listening socket, as systemd starts it:
+    yields (process, listener, log file); kills the daemon if the test left it running."""
     address = str(config_path.parent / "notify.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     listener.bind(address)
-    listener.settimeout(10)
-    env = subprocess_env(NOTIFY_SOCKET=address)
-    log = config_path.parent / "daemon-systemd.log"
+    listener.settimeout(timeout)
+    log = config_path.parent / log_name
     with log.open("w") as out:
-        proc = subprocess.Popen(daemon_command(config_path), env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(daemon_command(config_path), env=subprocess_env(NOTIFY_SOCKET=address),
+                                stdout=out, stderr=subprocess.STDOUT)
     try:
+        yield proc, listener, log
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        listener.close()
+    assert "Traceback" not in log.read_text()
+
+
+def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign, fake):
+    config_path, daemons = campaign
+    with under_systemd(config_path, "daemon-systemd.log", timeout=10) as (proc, listener, log):
         heard = [listener.recv(256).decode() for _ in range(2)]
         assert heard[0] == "READY=1"
         assert heard[1] == "WATCHDOG=1"
@@ -309,16 +322,9 @@ def test_systemd_hears_ready_and_watchdog_and_sighup_reloads_the_config(campaign
         assert proc.poll() is None, log.read_text()
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0, log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        listener.close()
-    assert "Traceback" not in log.read_text()
 
 
 def test_a_long_first_tick_shows_the_daemon_alive_and_pings_the_watchdog_after_each_post(campaign, fake):
-    import socket
-
     config_path, daemons = campaign
     posting = threading.Event()
 
@@ -329,15 +335,7 @@ def test_a_long_first_tick_shows_the_daemon_alive_and_pings_the_watchdog_after_e
 
     fake.handler = slow_create
     _, _, ids = seed(config_path, soon(3, 100.0, start=-1))
-    address = str(config_path.parent / "notify.sock")
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    listener.bind(address)
-    listener.settimeout(15)
-    log = config_path.parent / "daemon-long-tick.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(daemon_command(config_path), env=subprocess_env(NOTIFY_SOCKET=address),
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
+    with under_systemd(config_path, "daemon-long-tick.log", timeout=15) as (proc, listener, log):
         assert listener.recv(256).decode() == "READY=1"
         assert posting.wait(15), "the first post never reached X"
         status = cli_json(config_path, "status")["daemon"]  # mid-tick: the first post is still at X
@@ -349,16 +347,9 @@ def test_a_long_first_tick_shows_the_daemon_alive_and_pings_the_watchdog_after_e
                  15, "the three posts to be sent")
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(10) == 0, log.read_text()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        listener.close()
-    assert "Traceback" not in log.read_text()
 
 
 def test_a_systemd_listener_that_stops_reading_never_stalls_the_daemon(tmp_path, monkeypatch):
-    import socket
-
     from advocate.daemon import notify
 
     address = str(tmp_path / "notify.sock")
