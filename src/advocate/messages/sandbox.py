@@ -39,6 +39,7 @@ _SIZED_FILTERS = ("center", "indent", "format", "wordwrap", "truncate", "batch",
 MAX_WORK = 1_000_000   # units: 1 per operation plus the size of what it makes
 MAX_SECONDS = 0.5      # per rendering; a post renders in a few milliseconds
 MAX_VALUE = 100_000    # characters or items in any one value
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 _REFUSED_METHODS = frozenset({"expandtabs", "translate", "maketrans"})  # output size set by an argument's contents
 
 
@@ -67,7 +68,7 @@ _OVER_BUDGET: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # compile
 
 def _made(value):
     """Charge the current rendering for `value` (1 + its size) and check its size; returns it."""
-    size = _size(value)
+    size = len(value) if type(value) is str else _size(value)  # most values are strings: skip the walk
     if size > MAX_VALUE:
         raise BudgetError(f"the template makes a value of more than {MAX_VALUE:,} characters or items")
     budget = _BUDGET.get()
@@ -149,6 +150,10 @@ class BoundedSandbox(SandboxedEnvironment):
         return result
 
     def getattr(self, obj, attribute):
+        # A plain dict's key that is no dict attribute: Jinja would try the
+        # attribute, catch AttributeError, then take the item; take it at once.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
+            return _made(obj[attribute])
         return _made(super().getattr(obj, attribute))
 
     def getitem(self, obj, argument):
