@@ -52,3 +52,23 @@ def test_extract_hashtags_with_indices_names(case):
 def test_the_suites_are_all_there():
     assert len(_cases("validate.yml", *LENGTH_SECTIONS)) == 24
     assert len(_cases("extract.yml", "mentions")) >= 20
+
+
+# Hashtags are looked for only around each '#': the same matches as
+# twitter-text's pattern scanned at every position, on texts crowded with
+# the characters its rules turn on (sigils, marks, variation selectors, '&').
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from advocate.messages import entities  # noqa: E402
+
+_TRICKY = st.text(st.sampled_from("#＃aB1_& \n\ufe0e\ufe0f\u20e3é\u0300日-./:@\u200cกـ\u05be!"), max_size=24)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(_TRICKY, st.text(max_size=40)))
+def test_hashtags_found_around_sigils_are_those_of_a_full_scan(text):
+    def spans(matches):
+        return [(m.span(), m.group(1)) for m in matches]
+
+    assert spans(entities.hashtag_matches(text)) == spans(entities._HASHTAG.finditer(text))

@@ -38,6 +38,7 @@ _HASHTAG = regex.compile(
 )
 # "#http://..." and "#a#b" are not hashtags.
 _HASHTAG_END = regex.compile(r"[#＃]|://")
+_SIGIL = regex.compile(r"[#＃]")
 
 
 def extract_mentions(text: str) -> list[str]:
@@ -58,13 +59,31 @@ def extract_hashtags(text: str) -> list[str]:
         return []
     tags = [
         (m.start(1) - 1, m.end(1), m.group(1))
-        for m in _HASHTAG.finditer(text)
+        for m in hashtag_matches(text)
         if not _HASHTAG_END.match(text, m.end())
     ]
     if not tags or not could_hold_url(text):
         return [tag for _, _, tag in tags]  # no URL possible: skip twitter-text's costly URL scan
     spans = _url_spans(text)
     return [tag for start, end, tag in tags if not _overlaps(start, end, spans)]
+
+
+def hashtag_matches(text: str):
+    """The matches of _HASHTAG.finditer(text), tried only where they can start.
+
+    A match is one character (or the text's start) then its sigil, so it
+    starts just before a '#': trying there, in order, and skipping a sigil
+    whose preceding character the last match took, finds exactly what
+    scanning every position finds, in a fraction of the time."""
+    end = 0
+    for sigil in _SIGIL.finditer(text):
+        start = max(sigil.start() - 1, 0)
+        if start < end:
+            continue
+        match = _HASHTAG.match(text, start)
+        if match:
+            end = match.end()
+            yield match
 
 
 def _url_spans(text: str) -> list[tuple[int, int]]:
