@@ -90,7 +90,10 @@ def compose(slots: list[Slot], cases: dict[int, ComposeCase], templates: list, n
     run = Run(templates, networks, guard, org, ZoneInfo(zone), last_call_days, per_handle_limit,
               account_languages or {}, memo if memo is not None else {})
     report = ComposeReport()
-    for index, slot in enumerate(sorted(slots, key=lambda s: (s.at, s.case_id, s.account))):
+    ordinal: Counter = Counter()  # a slot's place among its case's slots: the case's languages take turns
+    for slot in sorted(slots, key=lambda s: (s.at, s.case_id, s.account)):
+        index = ordinal[slot.case_id]
+        ordinal[slot.case_id] += 1
         post = _fill(slot, index, cases[slot.case_id], run, used, mentioned, report)
         if post is None:
             report.unfilled[slot.case_id] += 1
@@ -107,7 +110,9 @@ def _fill(slot, index, info: ComposeCase, run: Run, used, mentioned, report):
     languages = [code for code in info.languages if code in own] or list(own) or info.languages
     language = languages[index % len(languages)] if languages else "en"
     seen = used.setdefault(slot.case_id, set())
-    today = mentioned.setdefault((slot.account, local_day), Counter())
+    today = mentioned.get((slot.account, local_day))
+    if today is None:
+        today = mentioned[(slot.account, local_day)] = Counter()
     for template in _candidates(info, run.templates, network, language, days_left, run.last_call_days, slot, own, run.memo):
         for number, target in _targets_for(template, info, network, run.memo):
             done = _text(run, template, info, number, target, days_left, network)

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from . import cases as case_store
 from . import models as m
-from .compose import ComposeCase, compose, note_mentions
+from .compose import ComposeCase, note_mentions
+from .compose_split import compose_split
 from .config import Config
 from .db import write
 from .events import log_event
@@ -86,7 +87,7 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
             # Fresh copies: compose marks the texts and mentions it uses (and those of the posts beside).
             fresh = {k: Counter(v) for k, v in mentioned.items()}
             note_mentions(fresh, list(beside), config.posting.timezone)
-            return compose(chosen, infos, templates, networks, {k: set(v) for k, v in used.items()},
+            return compose_split(chosen, infos, templates, networks, {k: set(v) for k, v in used.items()},
                            fresh, guard, config.org, config.posting.timezone,
                            config.posting.last_call_days, config.guard.mentions_per_handle_per_day,
                            account_languages=account_languages, memo=memo)

@@ -1,0 +1,115 @@
+"""A big plan composed on several processes gives exactly the posts one
+process gives: the same texts, times, languages and review reasons."""
+
+import datetime as dt
+import sqlite3
+
+import pytest
+
+from advocate import cases, compose_split
+from advocate.db import open_db, write
+
+NOW = "2026-03-02T08:00:00+00:00"
+COUNTRIES = ["Kazakhstan", "Egypt", "Iran", "Belarus"]
+
+
+def _add_cases(workspace, count, handle_of):
+    db = open_db(workspace.root / "advocate.db")
+    start = dt.datetime.fromisoformat(NOW)
+    with write(db):
+        for i in range(count):
+            fields = {
+                "ua_number": f"UA {i + 1}/26", "person": f"Person Number{i}", "pronouns": ["he/him", "she/her"][i % 2],
+                "country": COUNTRIES[i % 4], "issued": start.date().isoformat(),
+                "deadline": (start + dt.timedelta(days=3 + i % 9)).date().isoformat(),
+                "hashtags": [f"#Free{i}", "#HRD"], "handles": [handle_of(i)],
+                "languages": [["English"], ["Russian", "English"]][i % 2],
+            }
+            target = {"name": f"Official {i}", "title": "Prosecutor General", "handle": handle_of(i), "additional": 0}
+            cases.create_case(db, start, fields, [target], {}, {}, "UTC")
+    db.close()
+
+
+def _two_accounts(workspace):
+    workspace.set_config('accounts = ["rehearsal"]', 'accounts = ["rehearsal", "regional"]')
+    workspace.set_config('[accounts.rehearsal]', '[accounts.regional]\ntype = "dryrun"\noutbox = "regional.jsonl"\n\n[accounts.rehearsal]')
+
+
+def _plan(workspace, monkeypatch, processes):
+    """`advocate schedule` on a copy of the workspace's database; (posts, printed output, what the split did)."""
+    db_path, before = workspace.root / "advocate.db", workspace.root / "before.db"
+    _copy(db_path, before)
+    did = []
+    real_run, real_apart = compose_split.run_forked, compose_split._apart
+    monkeypatch.setattr(compose_split, "usable_processes", lambda slots: processes)
+    monkeypatch.setattr(compose_split, "run_forked", lambda tasks: did.append(f"forked {len(tasks)}") or real_run(tasks))
+    monkeypatch.setattr(compose_split, "_apart", lambda reports: did.append(f"apart {real_apart(reports)}") or real_apart(reports))
+    output = workspace.run(f"--now {NOW} schedule").output
+    with sqlite3.connect(db_path) as conn:
+        posts = conn.execute("SELECT case_id, account, scheduled_at, text, dedupe_key, language, template, kind, status, "
+                             "needs_review_reason FROM posts ORDER BY id").fetchall()
+    _copy(before, db_path)
+    return posts, output, did
+
+
+def _copy(source, target):
+    """The whole database, its write-ahead log included."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def test_two_processes_plan_exactly_what_one_plans(workspace, monkeypatch):
+    _two_accounts(workspace)
+    _add_cases(workspace, 40, lambda i: f"@official{i}")
+    alone, alone_output, _ = _plan(workspace, monkeypatch, 1)
+    split, split_output, did = _plan(workspace, monkeypatch, 2)
+    assert did == ["forked 2", "apart True"]  # composed apart, and kept
+    assert len(alone) > 150 and {p[5] for p in alone} == {"en", "ru"}
+    assert split == alone
+    assert split_output == alone_output
+
+
+def test_cases_sharing_an_official_are_planned_in_one_process_again(workspace, monkeypatch):
+    # One prosecutor for every case: the per-handle daily limit links them all.
+    _two_accounts(workspace)
+    _add_cases(workspace, 40, lambda i: "@GenProkuror")
+    alone, _, _ = _plan(workspace, monkeypatch, 1)
+    split, _, did = _plan(workspace, monkeypatch, 2)
+    assert did == ["forked 2", "apart False"]
+    assert split == alone
+    by_day = {}
+    for case_id, account, at, text, *_ in split:
+        if "@GenProkuror" in text:
+            by_day.setdefault((account, at[:10]), []).append(case_id)
+    assert by_day and all(len(ids) == 1 for ids in by_day.values())  # once a day per account, as configured
+
+
+def test_a_failing_child_is_answered_by_one_process():
+    def boom():
+        raise RuntimeError("disk on fire")
+
+    assert compose_split.run_forked([boom, lambda: 2]) is None
+    assert compose_split.run_forked([lambda: 1, lambda: 2]) == [1, 2]
+
+
+def test_a_child_that_dies_is_answered_by_one_process():
+    import os
+
+    assert compose_split.run_forked([lambda: os._exit(3), lambda: 2]) is None
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_groups_keep_each_case_whole_and_are_about_equal(count):
+    from advocate.planner import Slot
+
+    start = dt.datetime.fromisoformat(NOW)
+    slots = [Slot(case_id, "a", start + dt.timedelta(minutes=n)) for case_id in range(1, 30) for n in range(case_id % 5 + 1)]
+    groups = compose_split.split_by_case(slots, count)
+    assert len(groups) == count
+    assert sorted(map(id, (s for g in groups for s in g))) == sorted(map(id, slots))
+    owners = [{s.case_id for s in g} for g in groups]
+    assert all(not (a & b) for i, a in enumerate(owners) for b in owners[i + 1:])
+    sizes = [len(g) for g in groups]
+    assert max(sizes) - min(sizes) <= 5
