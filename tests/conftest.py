@@ -20,7 +20,7 @@ def isolated_home(tmp_path, monkeypatch):
     """No test reads or writes the real user's folders or environment settings."""
     home = tmp_path / "home"
     home.mkdir()
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(home))
     for name in ("ADVOCATE_CONFIG", "ADVOCATE_NOW", "ADVOCATE_DEBUG", "NOTIFY_SOCKET"):
         monkeypatch.delenv(name, raising=False)

@@ -19,6 +19,7 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from ..errors import TemplateError
+from . import compiled
 from .context import for_language
 from .sandbox import check_structure, instrument, make_environment, render_bounded
 
@@ -100,10 +101,13 @@ def compile_body(body: str, path: str, first_line: int = 1) -> Template:
 @functools.lru_cache(maxsize=512)
 def _compile(body: str, path: str) -> Template:
     env = _environment()
-    tree = env.parse(body, name=path, filename=path)
-    check_structure(tree)
-    instrument(tree)
-    code = env.compile(tree, name=path, filename=path)
+    code = compiled.load(body, path)
+    if code is None:
+        tree = env.parse(body, name=path, filename=path)
+        check_structure(tree)
+        instrument(tree)
+        code = env.compile(tree, name=path, filename=path)
+        compiled.store(body, path, code)
     # A plain dict, not Jinja's ChainMap: every rendering copies the globals
     # twice, and iterating a ChainMap cost a tenth of a busy schedule.
     return env.template_class.from_code(env, code, dict(env.make_globals(None)))

@@ -1,0 +1,84 @@
+"""Compiled templates kept between runs, as Python keeps .pyc files.
+
+Parsing, checking, instrumenting and compiling a template costs about 5 ms,
+paid by every command that loads messages/ (a tenth of a big schedule).
+The Python code a template compiles to is kept in the user's cache folder
+under a key made of the template's text and name and of everything that
+shapes the code: the Python and Jinja versions and the source of the
+modules that check and instrument it. Any change makes a new key; a file
+that cannot be read or written is simply compiled again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import CodeType
+
+
+def load(body: str, path: str) -> CodeType | None:
+    """The code kept for this template, or None."""
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        code = marshal.loads((folder / _key(body, path)).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return code if isinstance(code, CodeType) and code.co_filename == path else None
+
+
+def store(body: str, path: str, code: CodeType) -> None:
+    """Keep `code` for next time; quietly nothing when the cache folder is not writable."""
+    folder = _folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=folder)
+    except OSError:
+        return
+    try:  # written whole, then renamed: a reader never sees half a file
+        with os.fdopen(handle, "wb") as out:
+            out.write(marshal.dumps(code))
+        os.replace(temporary, folder / _key(body, path))
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _key(body: str, path: str) -> str:
+    digest = hashlib.sha256(_salt())
+    for part in (path, body):
+        digest.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:40]
+
+
+@functools.lru_cache(maxsize=1)
+def _salt() -> bytes:
+    """What else the compiled code depends on: Python's bytecode format, Jinja,
+    and our sandbox's checks and instrumentation."""
+    import importlib.util
+
+    import jinja2
+
+    from . import render, sandbox
+
+    digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + jinja2.__version__.encode())
+    for module in (sandbox, render, sys.modules[__name__]):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.digest()
+
+
+def _folder() -> Path | None:
+    try:
+        from platformdirs import user_cache_path
+
+        _salt()  # the modules' sources must be readable, or nothing is kept
+        return user_cache_path("advocate") / "templates"
+    except Exception:  # no home folder, sources not readable, anything: compile every time instead
+        return None
