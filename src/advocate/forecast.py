@@ -61,21 +61,25 @@ def post_cost(network: str, text: str, quota) -> float:
 
 
 def month_of(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m")
+    utc = at.astimezone(dt.UTC)
+    return f"{utc.year:04d}-{utc.month:02d}"  # half the cost of strftime, paid for every post
 
 
 def forecast(posts: list[Post], accounts: dict[str, str], quota, budgets: dict[str, float], now: dt.datetime,
              days: int = DAYS) -> list[AccountForecast]:
     """One AccountForecast per account (`accounts`: name -> network), in the order given."""
     until = now + dt.timedelta(days=days)
-    coming = [p for p in posts if p.status in PLANNED and now <= p.at < until]
+    by_account: defaultdict[str, list[Post]] = defaultdict(list)
+    for p in posts:
+        by_account[p.account].append(p)
     result = []
     for account, network in accounts.items():
-        mine = [p for p in coming if p.account == account]
+        theirs = by_account[account]
+        mine = [p for p in theirs if p.status in PLANNED and now <= p.at < until]
         item = AccountForecast(account, network, len(mine), sum(post_cost(network, p.text, quota) for p in mine),
                                _peaks(network, sorted(p.at for p in mine), quota), float(budgets.get(account) or 0))
-        for p in posts:
-            if p.account == account and (p.status in COSTING or p.status in PLANNED):
+        for p in theirs:
+            if p.status in COSTING or p.status in PLANNED:
                 key = month_of(p.at)
                 item.month_cost[key] = item.month_cost.get(key, 0.0) + post_cost(network, p.text, quota)
         result.append(item)

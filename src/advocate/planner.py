@@ -104,6 +104,9 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
     latest = max(c.deadline_at for c in cases)
     last = min(max(latest.astimezone(zone).date() for zone in zones.values()), first + dt.timedelta(days=HORIZON_DAYS))
     kept_by = _index_kept(kept, zones)
+    # Each case's last posting day in each zone, worked out once rather than every day of the plan.
+    last_days = {(c.id, name): (c.deadline_at - dt.timedelta(seconds=1)).astimezone(zones[name]).date()
+                 for g in groups.values() for name, mine in g.items() for c in mine}
     by_case = defaultdict(list)  # case_id -> [(account, at)]: other accounts keep case_spacing from these
     for post in kept:
         by_case[post.case_id].append((post.account, post.at))
@@ -119,12 +122,12 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
                     parts.append((name, (start, end), active))
             left = sum(len(active) for _, _, active in parts)
             for name, window, active in parts:
-                zone, kept_today, mine_settings = zones[name], kept_by[(account, name, day)], settings
+                kept_today, mine_settings = kept_by[(account, name, day)], settings
                 if len(parts) > 1:  # the day's cap is shared by the account's zones as by its cases: a fair share each
                     share = -(-max(settings.daily_cap - len(kept_today), 0) * len(active) // left)
                     mine_settings = dataclasses.replace(settings, daily_cap=len(kept_today) + share)
                     left -= len(active)
-                wanted = {c.id: _wanted(c, day, settings, zone, firsts[name]) for c in active}
+                wanted = {c.id: _wanted(c, day, settings, firsts[name], last_days[(c.id, name)]) for c in active}
                 day_slots = _plan_day(day, account, active, wanted, mine_settings, window, kept_today, by_case)
                 for slot in day_slots:
                     by_case[slot.case_id].append((account, slot.at))
@@ -216,11 +219,11 @@ def _window(day: dt.date, settings: PlanSettings, zone) -> tuple[dt.datetime, dt
     return start, end
 
 
-def _wanted(case: PlanCase, day: dt.date, settings: PlanSettings, zone, first: dt.date) -> int:
+def _wanted(case: PlanCase, day: dt.date, settings: PlanSettings, first: dt.date, last: dt.date) -> int:
+    """Posts the case wants on `day`: `last` is its last posting day (the day before its deadline)."""
     per_day = case.posts_per_day or settings.posts_per_day
     if (case.strategy or settings.strategy) == "even":
         return per_day
-    last = (case.deadline_at - dt.timedelta(seconds=1)).astimezone(zone).date()
     span = max((last - first).days, 1)
     progress = min(max((day - first).days / span, 0.0), 1.0)
     return max(1, round(per_day * (0.5 + progress)))

@@ -53,25 +53,19 @@ def get_post(db: sqlite_utils.Database, post_id: int) -> dict:
 def add_planned(db, posts: Iterable[NewPost], now: dt.datetime, review: bool) -> int:
     """Store planned posts: drafts when review is on or the post needs it."""
     stamp = to_db(now)
+    columns = ("case_id", "account", "network", "template", "language", "kind", "text", "dedupe_key", "scheduled_at",
+               "status", "needs_review_reason", "with_photo", "with_link", "created_at", "updated_at")
     rows = [
-        {
-            "case_id": p.case_id, "account": p.account, "network": p.network,
-            "template": p.template, "language": p.language, "kind": p.kind,
-            "text": p.text, "dedupe_key": p.dedupe_key,
-            "scheduled_at": to_db(p.scheduled_at),
-            "status": m.DRAFT if (review or p.needs_review_reason) else m.SCHEDULED,
-            "needs_review_reason": p.needs_review_reason,
-            "with_photo": int(p.with_photo), "with_link": int(p.with_link),
-            "created_at": stamp, "updated_at": stamp,
-        }
+        (p.case_id, p.account, p.network, p.template, p.language, p.kind, p.text, p.dedupe_key, to_db(p.scheduled_at),
+         m.DRAFT if (review or p.needs_review_reason) else m.SCHEDULED, p.needs_review_reason,
+         int(p.with_photo), int(p.with_link), stamp, stamp)
         for p in posts
     ]
     if not rows:
         return 0
-    columns = list(rows[0])
     sql = f"INSERT INTO posts ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
     with write(db):  # one prepared statement for all: sqlite-utils' insert_all builds each chunk's SQL anew
-        db.conn.executemany(sql, [[row[c] for c in columns] for row in rows])
+        db.conn.executemany(sql, rows)
     return len(rows)
 
 
