@@ -26,7 +26,7 @@ BUSY_TIMEOUT_MS = 15_000
 # Read commands check this list with plain SQL, so they need not import
 # sqlite-utils (~90 ms) just to learn the schema is current.
 SCHEMA = ("m001_initial", "m002_target_handles_per_network", "m003_confirmation_and_feeds", "m004_due_posts_index",
-          "m005_posts_used_by_account", "m006_subjects_and_orphans", "m007_case_photos")
+          "m005_posts_used_by_account", "m006_subjects_and_orphans", "m007_case_photos", "m008_link_index")
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -128,19 +128,9 @@ def _recorded_note(kind: str, case_id, link_reason: str, candidates: list[int]) 
 
 def _link(db, parsed: ParsedDocument):
     from .ingest import match_case
+    from .link_index import candidates
 
-    # A case opened from an update may be older than its first document: such a case gives no start date.
-    from_initial = {r["case_id"] for r in db.query("SELECT DISTINCT case_id FROM documents WHERE kind = 'initial' AND case_id IS NOT NULL")}
-    # Plain tuples of the columns linking needs: building a dict of every column
-    # of every case, for every document, was most of a batch ingest's time.
-    rows = db.execute("SELECT id, ua_number, index_number, person, persons, subject_name, issued, status FROM cases ORDER BY id")
-    keys = [
-        CaseKey(case_id, ua_number, index_number, person,
-                [n for n in (*loads(persons, []), subject_name) if n],
-                dt.date.fromisoformat(issued) if issued and case_id in from_initial else None, status)
-        for case_id, ua_number, index_number, person, persons, subject_name, issued, status in rows
-    ]
-    return match_case(parsed, keys)
+    return match_case(parsed, candidates(db, parsed))  # only cases sharing a key can weigh anything
 
 
 def parsed_fields(parsed: ParsedDocument) -> dict:

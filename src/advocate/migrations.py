@@ -152,3 +152,24 @@ def m007_case_photos(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE posts ADD COLUMN with_photo INTEGER NOT NULL DEFAULT 0")
     # 1 when it wants the action link as a card where the network needs one (Bluesky; `link = true`).
     db.execute("ALTER TABLE posts ADD COLUMN with_link INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m008_link_index(db: sqlite_utils.Database) -> None:
+    # Linking looks a document's candidate cases up by key (index number, UA serial, each
+    # folded name word: ingest.link.link_keys) instead of reading every case for every
+    # document (a tenth batch of 100 UAs took twice as long as the first). The keys are
+    # computed in Python, so triggers only list the cases whose keys are to be redone,
+    # whatever writes them; advocate.link_index redoes them before each look-up.
+    db.execute("CREATE TABLE link_keys (key TEXT NOT NULL, case_id INTEGER NOT NULL, PRIMARY KEY (key, case_id)) WITHOUT ROWID")
+    db.execute("CREATE INDEX link_keys_case ON link_keys (case_id)")
+    db.execute("CREATE TABLE link_stale (case_id INTEGER PRIMARY KEY)")
+    db.execute("INSERT INTO link_stale SELECT id FROM cases")
+    db.execute("CREATE TRIGGER link_case_added AFTER INSERT ON cases BEGIN "
+               "INSERT OR IGNORE INTO link_stale VALUES (NEW.id); END")
+    db.execute("CREATE TRIGGER link_case_changed AFTER UPDATE OF ua_number, index_number, person, persons, subject_name "
+               "ON cases BEGIN INSERT OR IGNORE INTO link_stale VALUES (NEW.id); END")
+    db.execute("CREATE TRIGGER link_case_removed AFTER DELETE ON cases BEGIN "
+               "DELETE FROM link_keys WHERE case_id = OLD.id; DELETE FROM link_stale WHERE case_id = OLD.id; END")
+    # A case's documents (is it from an initial UA?) and the documents recorded without a case.
+    db.execute("CREATE INDEX documents_case ON documents (case_id, kind)")

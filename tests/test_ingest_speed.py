@@ -1,0 +1,104 @@
+"""Ingest at scale: a document's candidate cases are looked up by key (index
+number, UA serial, folded name word) instead of read from every case, and
+the lookup never answers from a case's old keys, however the case changed.
+No timings here: benchmarks/ingest.py measures the speed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from advocate import cases
+from advocate.db import open_db, write
+from advocate.ingest.model import ParsedDocument
+from advocate.link_index import candidates
+
+APRIL_10 = "--now 2019-04-10T09:00+05:00"
+NOW = dt.datetime(2019, 4, 10, 4, 0, tzinfo=dt.UTC)
+
+FINAL_FOR_46_19 = """URGENT ACTION
+
+FINAL UPDATE ON UA 46/19
+
+NO FURTHER ACTION IS REQUESTED. MANY THANKS TO ALL WHO SENT APPEALS.
+
+The human rights defender was released on 17 August.
+"""
+
+
+def _case(db, **fields) -> int:
+    return cases.create_case(db, NOW, {"deadline": "2019-05-21", **fields}, [], {}, {}, "UTC")
+
+
+def _ids(db, **fields) -> list[int]:
+    with write(db):
+        return [c.id for c in candidates(db, ParsedDocument(kind="update", **fields))]
+
+
+def test_only_cases_sharing_a_number_an_index_or_a_name_word_are_candidates(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    with write(db):
+        bilash = _case(db, ua_number="46/19", person="Serikzhan Bilash", persons=["Serikzhan Bilash"])
+        indexed = _case(db, index_number="EUR 57/0226/2019", person="Ana Pérez")
+        group = _case(db, subject_kind="group", subject_name="Twelve protesters")
+        _case(db, ua_number="12/20", person="Someone Else")
+    assert _ids(db, person="BILASH Serikjan") == [bilash]  # transliterated, reversed, capitals
+    assert _ids(db, ua_number="46/16") == [bilash]  # the serial: a misprinted year is still weighed
+    assert _ids(db, references=["46/19"]) == [bilash]
+    assert _ids(db, index_number="eur 57/0226/2019") == [indexed]
+    assert _ids(db, subject_name="twelve protesters") == [group]
+    assert _ids(db, person="Nobody Known", ua_number="99/19") == []
+    assert _ids(db) == []
+
+
+def test_a_case_changed_by_any_path_is_looked_up_by_its_new_keys_only(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    with write(db):
+        case_id = _case(db, ua_number="46/19", person="Serikzhan Bilash", persons=["Serikzhan Bilash"])
+    assert _ids(db, person="Serikzhan Bilash") == [case_id]
+    with write(db):  # through the library, as 'case edit' does
+        cases.update_case(db, NOW, case_id, {"person": "Maks Bokaev", "persons": ["Maks Bokaev"]}, None, {})
+    assert _ids(db, person="Maks Bokaev") == [case_id]
+    assert _ids(db, person="Serikzhan Bilash") == []
+    db.close()
+    plain = sqlite3.connect(tmp_path / "a.db")  # and by plain SQL, as an operator might
+    with plain:
+        plain.execute("UPDATE cases SET ua_number = '7/20', person = NULL, persons = '[]' WHERE id = ?", [case_id])
+    plain.close()
+    db = open_db(tmp_path / "a.db")
+    assert _ids(db, ua_number="7/20") == [case_id]
+    assert _ids(db, ua_number="46/19") == [] and _ids(db, person="Maks Bokaev") == []
+
+
+def test_a_final_links_by_a_ua_number_set_with_case_edit(workspace, seeds):
+    workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")  # the seed prints no UA number
+    final = workspace.root / "final.txt"
+    final.write_text(FINAL_FOR_46_19, encoding="utf-8")
+    workspace.run(f"{APRIL_10} case edit 1 --set ua_number=46/19")
+    [result] = workspace.json(f"{APRIL_10} ingest {final}")
+    assert (result["action"], result["case"]["id"], result["case"]["status"]) == ("closed", 1, "closed")
+
+
+def test_a_deleted_case_is_no_candidate(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    with write(db):
+        kept = _case(db, person="Serikzhan Bilash")
+        gone = _case(db, person="Serikzhan Bilash")
+    assert _ids(db, person="Serikzhan Bilash") == [kept, gone]
+    with write(db):
+        db.execute("DELETE FROM cases WHERE id = ?", [gone])
+    assert _ids(db, person="Serikzhan Bilash") == [kept]
+
+
+def test_cases_stored_before_the_index_existed_are_filed_when_it_is_made(tmp_path):
+    db = open_db(tmp_path / "a.db")
+    with write(db):
+        case_id = _case(db, index_number="EUR 57/0226/2019", person="Serikzhan Bilash")
+        for statement in ("DROP TRIGGER link_case_added", "DROP TRIGGER link_case_changed", "DROP TRIGGER link_case_removed",
+                          "DROP TABLE link_keys", "DROP TABLE link_stale", "DROP INDEX documents_case",
+                          "DELETE FROM _sqlite_migrations WHERE name = 'm008_link_index'"):
+            db.execute(statement)  # the database as version m007 left it
+    db.close()
+    db = open_db(tmp_path / "a.db")
+    assert _ids(db, index_number="EUR 57/0226/2019") == [case_id]
+    assert _ids(db, person="Bilash") == [case_id]
