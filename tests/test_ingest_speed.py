@@ -102,3 +102,38 @@ def test_cases_stored_before_the_index_existed_are_filed_when_it_is_made(tmp_pat
     db = open_db(tmp_path / "a.db")
     assert _ids(db, index_number="EUR 57/0226/2019") == [case_id]
     assert _ids(db, person="Bilash") == [case_id]
+
+
+def _dateparser(text: str, language: str) -> dt.date | None:
+    """What parse_date answered before its fast path: dateparser alone."""
+    import dateparser
+
+    from advocate.ingest.dates import _OTHER_LANGUAGES, _SETTINGS
+
+    for languages in ([language] if language == "en" else [language, "en"], _OTHER_LANGUAGES):
+        parsed = dateparser.parse(text, languages=languages, settings=_SETTINGS)
+        if parsed:
+            return parsed.date()
+    return None
+
+
+def test_dates_read_without_dateparser_are_the_dates_dateparser_reads():
+    from advocate.ingest.dates import _MONTH_NAMES, _fast_date
+
+    forms = {language: ["{d} {m} {y}", "{d}. {M} {y}", "{m} {d}, {y}"] for language in _MONTH_NAMES}
+    forms["es"] = forms["pt"] = ["{d} {m} {y}", "{d} de {m} de {y}", "{d} DE {M} DE {y}"]
+    forms["fr"] = ["{d} {m} {y}", "1er {m} {y}"]
+    compared = 0
+    for language, months in _MONTH_NAMES.items():
+        for number, words in enumerate(months.split("|"), 1):
+            for word in words.split():
+                for form in forms[language]:
+                    text = form.format(d=28 if number != 2 else 9, m=word, M=word.upper(), y=2019)
+                    fast = _fast_date(text)
+                    assert fast is not None and fast.month == number, text
+                    for read_as in {"en", language}:
+                        assert fast == _dateparser(text, read_as), (text, read_as)
+                        compared += 1
+    for text in ("30 February 2019", "21 Sept. 2019", "1st May 2019", "21 de May del 2019", "Friday 21 2019"):
+        assert _fast_date(text) is None  # left to dateparser, as before
+    assert compared > 500
