@@ -93,15 +93,25 @@ def _language_pattern() -> re.Pattern:
 
 def _known_language(word: str) -> str | None:
     word = word.lower()
-    english = {v.lower(): v for v in labels.table("language_names").values()}
-    return _LANGUAGE_NAMES.get(word) or labels.table("language_names").get(word) or english.get(word)
+    return _LANGUAGE_NAMES.get(word) or _label_names().get(word) or _english_names().get(word)
+
+
+@functools.cache
+def _label_names() -> dict[str, str]:
+    """The label files' language names (any language's word -> English), merged once."""
+    return labels.table("language_names")
+
+
+@functools.cache
+def _english_names() -> dict[str, str]:
+    return {v.lower(): v for v in _label_names().values()}
 
 
 def _language_name(word: str) -> str | None:
     word = word.strip(" .").lower()
     if not word or len(word.split()) > 2:
         return None
-    return (_LANGUAGE_NAMES.get(word) or labels.table("language_names").get(word)
+    return (_LANGUAGE_NAMES.get(word) or _label_names().get(word)
             or _iso_language_names().get(word) or word.capitalize())
 
 

@@ -59,6 +59,12 @@ def _local_names() -> dict[str, str]:
 
 
 @functools.cache
+def _local_folded() -> dict[str, str]:
+    """_local_names by case-folded name: built once, not for every country named."""
+    return {k.casefold(): v for k, v in _local_names().items()}
+
+
+@functools.cache
 def _tz_names() -> dict[str, str]:
     """Country code -> the tz database's English name ('TR' -> 'Turkey')."""
     names: dict[str, str] = {}
@@ -168,8 +174,7 @@ def _most_named(lines: list[str]) -> Found | None:
 
 def _display(name: str) -> str:
     """'KAZAKHSTAN' -> 'Kazakhstan'; 'Tunisie', 'Россия' -> their English names."""
-    local = {k.casefold(): v for k, v in _local_names().items()}
-    english = local.get(name.casefold())
+    english = _local_folded().get(name.casefold())
     if english and not geo.country_code(name):
         return english  # a name the tz tables know ('México') stays as printed
     return name.title() if name.isupper() else name
