@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 from advocate import cases
 from advocate.db import open_db, write
@@ -14,6 +15,7 @@ from advocate.ingest.model import ParsedDocument
 from advocate.link_index import candidates
 
 APRIL_10 = "--now 2019-04-10T09:00+05:00"
+CORPUS = Path(__file__).parent / "fixtures" / "corpus" / "docs"
 NOW = dt.datetime(2019, 4, 10, 4, 0, tzinfo=dt.UTC)
 
 FINAL_FOR_46_19 = """URGENT ACTION
@@ -137,3 +139,17 @@ def test_dates_read_without_dateparser_are_the_dates_dateparser_reads():
     for text in ("30 February 2019", "21 Sept. 2019", "1st May 2019", "21 de May del 2019", "Friday 21 2019"):
         assert _fast_date(text) is None  # left to dateparser, as before
     assert compared > 500
+
+
+def test_a_country_of_two_words_is_no_ones_name(workspace):
+    """Found by the benchmark's generated UAs: 'Embassy of the People's Republic of Saudi Arabia'
+    made 'Saudi Arabia' one of the persons, and the next UA naming the country was linked to it."""
+    text = (CORPUS / "en-2008-china-initial.txt").read_text("utf-8").replace("China", "Saudi Arabia")
+    paths = []
+    for name, surname in (("Ali", "Hassan"), ("Omar", "Said")):
+        paths.append(workspace.root / f"{name}.txt")
+        paths[-1].write_text(text.replace("Lobsang", name).replace("Dorje", surname).replace("87/08", f"{len(name)}/08")
+                             .replace("061/2008", f"06{len(paths)}/2008"), encoding="utf-8")
+    results = workspace.json(f"--now 2008-04-01T09:00+00:00 ingest {paths[0]} {paths[1]}")
+    assert [r["action"] for r in results] == ["created", "created"]
+    assert [r["case"]["person"] for r in results] == ["Ali Hassan", "Omar Said"]

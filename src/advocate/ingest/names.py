@@ -88,7 +88,7 @@ def infer_people(lines: list[str], exclude: set[str]) -> list[Found]:
         for match in _NAME.finditer(line):
             before = line[max(0, match.start() - 60): match.start()]
             for name in _name_runs(match.group(0)):
-                if name.lower() not in exclude:
+                if name.lower() not in exclude and name.casefold() not in _country_names():
                     first_line.setdefault(name, i)
                     at = match.start() + max(0, match.group(0).find(name))
                     counts[name] += 2 + (2 if _role_before(before) or _role_after(line, at + len(name)) else 0)
@@ -241,6 +241,15 @@ def _stopwords() -> frozenset[str]:
 
     countries = {name for name in geo.country_names() if " " not in name}
     return frozenset(NOT_NAMES | countries | _label_words())
+
+
+@functools.cache
+def _country_names() -> frozenset[str]:
+    """Countries of more than one word ('Saudi Arabia', 'Viet Nam'): read as a name in
+    'Kingdom of Saudi Arabia' (single words are stopwords)."""
+    from advocate import geo
+
+    return frozenset(name.casefold() for name in geo.country_names() if " " in name)
 
 
 def _label_words() -> set[str]:
