@@ -71,3 +71,19 @@ def test_texts_that_differ_only_by_a_number_are_the_same_post():
     # X's rules forbid substantially similar content: a countdown is one post, not thirty.
     assert dedupe_key("There are 29 days left to write for Serikzhan Bilash.") == dedupe_key("There are 28 days left to write for Serikzhan Bilash.")
     assert dedupe_key("Free him #UA001") != dedupe_key("Free him #UA002")
+
+
+# Stored dedupe keys must never change: the quick way of collapsing spaces
+# gives exactly what the pattern gave, whatever white space the text holds.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from advocate.messages import guard  # noqa: E402
+
+_SPACES = "".join(chr(c) for c in range(0x3001) if chr(c).isspace()) + "\u200b\ufeffa1#"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(st.text(st.sampled_from(_SPACES), max_size=20), st.text(max_size=40)))
+def test_spaces_collapse_exactly_as_the_stored_keys_were_made(text):
+    assert guard.collapse_spaces(text) == guard._SPACE.sub(" ", text).strip()

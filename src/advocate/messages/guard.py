@@ -65,9 +65,18 @@ def dedupe_text(text: str) -> str:
     are the same post to X's rule against substantially similar content."""
     text = unicodedata.normalize("NFKC", text).casefold()
     tags = sorted(_HASHTAG_WITH_TRAIL.findall(text))
-    words = _SPACE.sub(" ", _HASHTAG_WITH_TRAIL.sub(" ", text)).strip()
-    words = _NUMBER.sub("0", words)
+    words = _NUMBER.sub("0", collapse_spaces(_HASHTAG_WITH_TRAIL.sub(" ", text)))
     return words + " | " + " ".join("#" + tag for tag in tags)
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of white space as one space, none at either end. Keys are stored,
+    so this must stay exactly `_SPACE.sub(" ", text).strip()`; str.split()
+    does the same five times faster, except that it also splits at the
+    information separators U+001C..U+001F, which `_SPACE` leaves alone."""
+    if "\x1c" in text or "\x1d" in text or "\x1e" in text or "\x1f" in text:
+        return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def dedupe_key(text: str) -> str:

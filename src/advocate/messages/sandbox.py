@@ -27,6 +27,7 @@ import weakref
 
 from jinja2 import StrictUndefined, nodes, pass_context
 from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from .formats import days, longdate, pronoun_set
@@ -40,6 +41,7 @@ MAX_WORK = 1_000_000   # units: 1 per operation plus the size of what it makes
 MAX_SECONDS = 0.5      # per rendering; a post renders in a few milliseconds
 MAX_VALUE = 100_000    # characters or items in any one value
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_JINJA_INTERNAL = (Context, nodes.EvalContext)  # what Jinja passes a filter before its arguments
 _REFUSED_METHODS = frozenset({"expandtabs", "translate", "maketrans"})  # output size set by an argument's contents
 
 
@@ -211,10 +213,7 @@ def _prechecked(filter_func):
 
 
 def _is_jinja_internal(value) -> bool:
-    from jinja2.nodes import EvalContext
-    from jinja2.runtime import Context
-
-    return isinstance(value, (Context, EvalContext))
+    return isinstance(value, _JINJA_INTERNAL)
 
 
 def _estimate(name: str, args: list, kwargs: dict) -> None:
