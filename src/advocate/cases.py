@@ -32,6 +32,15 @@ def targets_of(db, case_id: int) -> list[dict]:
     return list(db.query("SELECT * FROM targets WHERE case_id = ? ORDER BY position", [case_id]))
 
 
+def open_case_targets(db) -> dict[int, list[dict]]:
+    """case_id -> its targets in order, for every open case, in one query."""
+    targets: dict[int, list[dict]] = {}
+    for row in db.query("SELECT targets.* FROM targets JOIN cases ON cases.id = targets.case_id "
+                        "WHERE cases.status = 'open' ORDER BY targets.case_id, targets.position"):
+        targets.setdefault(row["case_id"], []).append(row)
+    return targets
+
+
 def case_json(db, case_id: int) -> dict:
     return _with_confirmation(get_case(db, case_id), targets_of(db, case_id))
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 DAYS = 30
 COSTING = ("sent", "sending", "unknown")   # posts that cost (or may have cost) money already
 PLANNED = ("draft", "scheduled")           # posts that will, if they go out
 
 
-@dataclass(frozen=True)
-class Post:
+class Post(NamedTuple):  # a tuple: one is made for every stored post, and a frozen dataclass is slower to make
     account: str
     network: str
     at: dt.datetime

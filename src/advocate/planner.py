@@ -127,7 +127,10 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
                     share = -(-max(settings.daily_cap - len(kept_today), 0) * len(active) // left)
                     mine_settings = dataclasses.replace(settings, daily_cap=len(kept_today) + share)
                     left -= len(active)
-                wanted = {c.id: _wanted(c, day, settings, firsts[name], last_days[(c.id, name)]) for c in active}
+                first_day = firsts[name]
+
+                def wanted(case, day=day, first_day=first_day, name=name):
+                    return _wanted(case, day, settings, first_day, last_days[(case.id, name)])
                 day_slots = _plan_day(day, account, active, wanted, mine_settings, window, kept_today, by_case)
                 for slot in day_slots:
                     by_case[slot.case_id].append((account, slot.at))
@@ -152,9 +155,8 @@ def _index_kept(kept: list[Kept], zones: dict) -> dict:
 def _plan_day(day, account, active, wanted, settings, window, kept_today, by_case) -> list[Slot]:
     start, end = window
     already = Counter(k.case_id for k in kept_today)
-    wants = {c.id: wanted[c.id] - already[c.id] for c in active}
     budget = settings.daily_cap - len(kept_today)
-    order = _round_robin(active, wants, budget)
+    order = _round_robin(active, lambda case: wanted(case) - already[case.id], budget)
     taken = [k.at for k in kept_today]
     times = _times(day, account, start, end, len(order), settings, taken)
     pairs = list(zip(order, times))
@@ -229,14 +231,25 @@ def _wanted(case: PlanCase, day: dt.date, settings: PlanSettings, first: dt.date
     return max(1, round(per_day * (0.5 + progress)))
 
 
-def _round_robin(active: list[PlanCase], wants: dict[int, int], budget: int) -> list[PlanCase]:
-    order, remaining = [], dict(wants)
-    while budget > 0 and any(v > 0 for v in remaining.values()):
+def _round_robin(active: list[PlanCase], wants, budget: int) -> list[PlanCase]:
+    """Up to `budget` cases, a post each in turn while they want more (`wants(case)`: how many).
+    A case's wish is asked only when its turn comes: with a low cap most never come."""
+    order: list[PlanCase] = []
+    remaining: dict[int, int] = {}
+    while budget > 0:
+        took = False
         for case in active:
-            if budget > 0 and remaining[case.id] > 0:
+            if budget <= 0:
+                break
+            left = remaining[case.id] if case.id in remaining else wants(case)
+            if left > 0:
                 order.append(case)
-                remaining[case.id] -= 1
+                left -= 1
                 budget -= 1
+                took = True
+            remaining[case.id] = left
+        if not took:
+            break
     return order
 
 

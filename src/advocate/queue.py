@@ -87,6 +87,13 @@ def cancel_after_deadline(db, case_id: int, deadline_at: str, now: dt.datetime) 
         return _cancel_where(db, now, f"case_id = ? AND scheduled_at >= ? AND NOT {BY_HAND}", [case_id, deadline_at], "after the deadline")
 
 
+def cases_with_posts(db, statuses: tuple[str, ...], case_id: int | None = None) -> set[int]:
+    """The cases (or just `case_id`) that have a post in one of `statuses`."""
+    marks = ", ".join("?" * len(statuses))
+    only, args = ("AND case_id = ?", [*statuses, case_id]) if case_id is not None else ("", list(statuses))
+    return {row[0] for row in db.execute(f"SELECT DISTINCT case_id FROM posts WHERE status IN ({marks}) {only}", args)}
+
+
 def by_hand_pending(db, case_id: int) -> list[dict]:
     """The pending posts of a case that a person made or touched."""
     return list(db.query(f"SELECT * FROM posts WHERE case_id = ? AND status IN ('draft', 'scheduled') AND {BY_HAND} "

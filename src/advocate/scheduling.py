@@ -18,9 +18,9 @@ from .compose import ComposeCase, note_mentions
 from .compose_split import compose_split
 from .config import Config
 from .db import write
-from .events import log_event
+from .events import log_events
 from .planner import Kept, PlanCase, plan, settings_from, thin_out
-from .queue import add_planned, cancel_after_deadline, withdraw_untouched
+from .queue import add_planned, cancel_after_deadline, cases_with_posts, withdraw_untouched
 from .timefmt import from_db
 
 LANGUAGE_CODES = {
@@ -64,15 +64,18 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         result.assumed = [note for case_id, note in assumed.items() if case_id not in result.skipped]
         rows = [c for c in rows if c["id"] not in result.skipped]
         if not replan:  # a planned case keeps its plan: planning again adds nothing (use replan)
-            result.already_planned = [c["id"] for c in rows if _has_plan(db, c["id"])]
-            rows = [c for c in rows if c["id"] not in result.already_planned]
-        for case in rows:
+            planned = cases_with_posts(db, PLANNED_STATUSES)
+            result.already_planned = [c["id"] for c in rows if c["id"] in planned]
+            rows = [c for c in rows if c["id"] not in planned]
+        pending = cases_with_posts(db, (m.DRAFT, m.SCHEDULED))  # a case with none has nothing to withdraw, cancel or flag
+        for case in (c for c in rows if c["id"] in pending):
             if replan:
                 result.withdrawn += withdraw_untouched(db, case["id"], now)
             cancel_after_deadline(db, case["id"], case["deadline_at"], now)
             result.flagged += flag_unfit(db, case, now, check_mentions=targets_changed)
         kept, used, mentioned = _existing(db, config)
-        infos = {c["id"]: _compose_case(db, c, config, available, template_from_suggestion) for c in rows}
+        targets = case_store.open_case_targets(db)
+        infos = {c["id"]: _compose_case(c, targets.get(c["id"], []), config, available, template_from_suggestion) for c in rows}
         plan_cases = [PlanCase(c["id"], from_db(c["deadline_at"]), timezone=own_zone(c), **case_store.plan_settings(c))
                       for c in rows if c["deadline_at"]]
         slots = plan(plan_cases, list(config.accounts), settings_from(config.posting, account_zones(config)), now, kept)
@@ -107,8 +110,8 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
                 result.needs_alt[post.case_id] += 1
         result.unfilled.update(report.unfilled)
         result.refused = sorted(set(report.refused))
-        for case_id, count in result.added.items():
-            log_event(db, now, "scheduled", f"case {case_id}: {count} posts planned", case_id=case_id)
+        log_events(db, now, "scheduled", [(f"case {case_id}: {count} posts planned", {"case_id": case_id})
+                                          for case_id, count in result.added.items()])
     return result
 
 
@@ -187,8 +190,11 @@ def _known_handles(db, case: dict) -> set[str]:
     return {h.strip().lstrip("@").lower() for h in handles if h} | {h.strip().lstrip("@").split("@")[0].lower() for h in handles if h}
 
 
+PLANNED_STATUSES = (m.DRAFT, m.SCHEDULED, m.SENDING, m.SENT, m.FAILED, m.UNKNOWN)  # every status but cancelled
+
+
 def _has_plan(db, case_id: int) -> bool:
-    return db.execute("SELECT 1 FROM posts WHERE case_id = ? AND status != 'cancelled' LIMIT 1", [case_id]).fetchone() is not None
+    return case_id in cases_with_posts(db, PLANNED_STATUSES, case_id)
 
 
 def _existing(db, config: Config):
@@ -211,8 +217,8 @@ def _existing(db, config: Config):
     return kept, used, mentioned
 
 
-def _compose_case(db, case: dict, config: Config, available: set[str], from_suggestion) -> ComposeCase:
-    info = m.case_json(case, case_store.targets_of(db, case["id"]))
+def _compose_case(case: dict, targets: list[dict], config: Config, available: set[str], from_suggestion) -> ComposeCase:
+    info = m.case_json(case, targets)
     wanted = config.posting.languages or info["languages"]
     languages = language_codes(list(wanted), available) or (["en"] if "en" in available else sorted(available)[:1])
     own = []
