@@ -9,7 +9,9 @@ runs `python -m advocate --config ... --now ... schedule` as a child process
 on a fresh copy of it, so the figure includes start-up, loading templates,
 reading cases, composing, storing and printing, as a coordinator waits for
 it. RSS is the child's peak resident set (wait4's ru_maxrss), not Python's
-allocations.
+allocations; a big plan is composed on every core by forked processes, and
+ru_maxrss is then the largest of them (they share most pages). CPU is the
+user + system time of all of them: CPU above wall shows the cores at work.
 
 Scenarios: "default" is config.toml's posting settings (one account, cap 17,
 90 minutes apart: 8 posts a day at most); "busy" is issue 16's: four accounts
