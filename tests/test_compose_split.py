@@ -113,3 +113,37 @@ def test_groups_keep_each_case_whole_and_are_about_equal(count):
     assert all(not (a & b) for i, a in enumerate(owners) for b in owners[i + 1:])
     sizes = [len(g) for g in groups]
     assert max(sizes) - min(sizes) <= 5
+
+
+def test_nothing_printed_before_the_fork_is_printed_twice():
+    # stdout to a pipe is block-buffered: a child inherits what is not yet written, and flushes it as it
+    # exits (multiprocessing flushes both streams before it forks; this holds it to that).
+    import subprocess
+    import sys
+
+    script = ("from advocate.compose_split import run_forked\n"
+              "print('case 1: 8 posts planned')\n"
+              "assert run_forked([lambda: 1, lambda: 2]) == [1, 2]\n"
+              "print('done')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "case 1: 8 posts planned\ndone\n"
+
+
+def test_the_planning_line_on_a_terminal_starts_no_thread(monkeypatch):
+    # A second thread would keep a big plan on one core: a process with threads must not fork.
+    import io
+    import sys
+    import threading
+
+    from advocate.commands.queue_cmd import _busy
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    before = threading.active_count()
+    with _busy("planning posts"):
+        assert threading.active_count() == before
+    assert "planning posts" in sys.stderr.getvalue()

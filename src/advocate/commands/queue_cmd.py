@@ -81,15 +81,20 @@ DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def _busy(what: str):
-    """A spinner on a terminal's stderr while a long step runs (schedule reports no progress to draw a bar)."""
+    """A line on a terminal's stderr while a long step runs, gone when it ends
+    (schedule reports no progress to draw a bar). Drawn once, not animated:
+    an animated spinner needs a thread, and a process with a second thread
+    must not fork, which a big plan does to compose on every core."""
     import contextlib
     import sys
 
     if not sys.stderr.isatty():
         return contextlib.nullcontext()
     from rich.console import Console
+    from rich.live import Live
+    from rich.spinner import Spinner
 
-    return Console(stderr=True).status(f"{what}...")
+    return Live(Spinner("dots", text=f"{what}..."), console=Console(stderr=True), transient=True, auto_refresh=False)
 
 
 LIST_OPTIONS = [  # in the order --help shows them
