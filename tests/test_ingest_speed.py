@@ -6,10 +6,12 @@ No timings here: benchmarks/ingest.py measures the speed."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from pathlib import Path
 
 from advocate import cases
+from advocate.cli import cli
 from advocate.db import open_db, write
 from advocate.ingest.model import ParsedDocument
 from advocate.link_index import candidates
@@ -153,3 +155,100 @@ def test_a_country_of_two_words_is_no_ones_name(workspace):
     results = workspace.json(f"--now 2008-04-01T09:00+00:00 ingest {paths[0]} {paths[1]}")
     assert [r["action"] for r in results] == ["created", "created"]
     assert [r["case"]["person"] for r in results] == ["Ali Hassan", "Omar Said"]
+
+
+# --- many documents: parsed in worker processes, stored and reported in order ----
+
+NAMES = ["Ana Pérez", "Omar Said", "Li Wei", "Maria Lopes", "Ivan Petrov", "Amina Bello", "Jon Berg",
+         "Sara Costa", "Yusuf Kaya", "Nadia Haddad", "Pablo Ruiz", "Elif Demir"]
+
+
+def _many_documents(root: Path, seeds: Path) -> list[Path]:
+    """Twelve UAs about different people, an update and a final for the first, the same file
+    twice, and a text that is no UA: every path ingest takes, in one call."""
+    initial = (seeds / "ua-46-19-initial.txt").read_text("utf-8")
+    paths = []
+    for number, name in enumerate(NAMES, 1):
+        first, last = name.split()
+        text = initial.replace("Serikzhan Bilash", name).replace("Serikzhan", first).replace("Bilash", last)
+        paths.append(root / f"ua-{number:02d}.txt")
+        paths[-1].write_text(f"UA {number}/19\n" + text, encoding="utf-8")
+    update = paths[0].read_text("utf-8").replace("UA 1/19\nURGENT ACTION", "URGENT ACTION\n\nFURTHER INFORMATION ON UA 1/19")
+    final = (seeds / "ua-46-19-final.txt").read_text("utf-8").replace("Serikzhan Bilash", NAMES[0]).replace("46/16", "1/19")
+    extra = {"update.txt": update.replace("21 May 2019", "28 May 2019"), "final.txt": final,
+             "notes.txt": "Shopping list: bread, milk, two lemons.\n"}
+    for name, text in extra.items():
+        paths.append(root / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    return [*paths[:3], paths[1], *paths[3:]]  # ua-02 twice: 'ingested before; nothing changed'
+
+
+def _ingest(workspace, paths, monkeypatch, *, parallel: bool, as_json: str = ""):
+    from advocate import workers
+    from advocate.commands import ingest_cmd
+
+    forked = []
+    collect = workers._collect
+    monkeypatch.setattr(workers, "_collect", lambda *a: forked.append(1) or collect(*a))
+    monkeypatch.setattr(workers, "cpus", lambda: 2)  # workers even on a one-CPU test machine
+    monkeypatch.setattr(ingest_cmd, "PARALLEL_FROM", 8 if parallel else 10**6)
+    args = ["--config", str(workspace.config), *APRIL_10.split(), "ingest", *([as_json] if as_json else []), *map(str, paths)]
+    result = workspace.runner.invoke(cli, args)
+    assert bool(forked) == (parallel and hasattr(os, "fork"))
+    return result
+
+
+def _state(workspace) -> tuple:
+    cases_now = workspace.json("case list")
+    documents = sqlite3.connect(workspace.root / "advocate.db").execute(
+        "SELECT filename, kind, action, case_id, link_reason FROM documents ORDER BY id").fetchall()
+    return cases_now, documents
+
+
+def test_documents_parsed_in_workers_give_the_output_cases_and_status_of_one_process(tmp_path, monkeypatch, seeds):
+    from conftest import Workspace
+
+    outputs = {}
+    for parallel in (True, False):
+        workspace = Workspace(tmp_path / f"parallel-{parallel}")
+        workspace.root.mkdir()
+        workspace.run("init")
+        paths = _many_documents(tmp_path, seeds)
+        text = _ingest(workspace, paths, monkeypatch, parallel=parallel)
+        outputs[parallel] = (text.exit_code, text.output, _state(workspace))
+    assert outputs[True] == outputs[False]
+    code, output, (cases_now, documents) = outputs[True]
+    assert code == 0 and len(cases_now) == 12
+    assert [d[2] for d in documents] == ["created"] * 3 + ["created"] * 9 + ["updated", "closed", "recorded"]
+    assert "ingested before; nothing changed" in output
+
+
+class ParserBug(Exception):
+    pass
+
+
+def parse_or_fail(text: str):
+    from advocate.ingest.parse import _real_parse_ua  # type: ignore[attr-defined]
+
+    if "Ivan Petrov" in text:
+        raise ParserBug("the parser tripped on Ivan Petrov")
+    return _real_parse_ua(text)
+
+
+def test_a_document_that_fails_in_a_worker_fails_at_its_turn_as_in_one_process(tmp_path, monkeypatch, seeds):
+    from advocate.ingest import parse
+    from conftest import Workspace
+
+    monkeypatch.setattr(parse, "_real_parse_ua", parse.parse_ua, raising=False)
+    monkeypatch.setattr(parse, "parse_ua", parse_or_fail)
+    outcomes = {}
+    for parallel in (True, False):
+        workspace = Workspace(tmp_path / f"parallel-{parallel}")
+        workspace.root.mkdir()
+        workspace.run("init")
+        result = _ingest(workspace, _many_documents(tmp_path, seeds), monkeypatch, parallel=parallel)
+        outcomes[parallel] = (result.exit_code, type(result.exception), str(result.exception), result.output, _state(workspace))
+    assert outcomes[True] == outcomes[False]
+    code, kind, message, _, (cases_now, _) = outcomes[True]
+    assert (code, kind, message) == (1, ParserBug, "the parser tripped on Ivan Petrov")
+    assert [c["person"] for c in cases_now] == NAMES[:4]  # the documents before it are stored, none after

@@ -45,13 +45,16 @@ def sha256(text: str) -> str:
 
 
 def ingest_text(db, now: dt.datetime, name: str, document: DocumentText, *, case_id: int | None = None,
-                overrides: dict | None = None, fallback_zone: str = "UTC", record_unknown: bool = True) -> IngestOutcome:
+                overrides: dict | None = None, fallback_zone: str = "UTC", record_unknown: bool = True,
+                parsed: ParsedDocument | None = None) -> IngestOutcome:
     """Store one document and apply it. Raises IngestError (writing nothing) only for a text that
-    reads as no UA when `record_unknown` is False (a feed's other posts) or for a bad --case."""
-    from .ingest import parse_ua
-
+    reads as no UA when `record_unknown` is False (a feed's other posts) or for a bad --case.
+    `parsed` is parse_ua(document.text) when the caller has it already (parsed in a worker)."""
     digest = sha256(document.text)
-    parsed = parse_ua(document.text)  # parsed before the transaction: it can take a while, and reads nothing
+    if parsed is None:  # parsed before the transaction: it can take a while, and reads nothing
+        from .ingest import parse_ua
+
+        parsed = parse_ua(document.text)
     if overrides:
         parsed = _with_overrides(parsed, overrides)
     with write(db):  # the duplicate check and the changes in one transaction: two ingests of a file can't race

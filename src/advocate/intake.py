@@ -16,16 +16,19 @@ from .config import Config
 from .db import write
 from .documents import IngestOutcome, ingest_text
 from .errors import AdvocateError
+from .ingest.model import ParsedDocument
 
 logger = logging.getLogger("advocate")
 
 
 def apply_document(db, config: Config, now: dt.datetime, name: str, document, *,
-                   case_id: int | None = None, overrides: dict | None = None, record_unknown: bool = True) -> IngestOutcome:
-    """`record_unknown=False` (feeds) refuses a text that reads as no UA instead of recording it."""
+                   case_id: int | None = None, overrides: dict | None = None, record_unknown: bool = True,
+                   parsed: ParsedDocument | None = None) -> IngestOutcome:
+    """`record_unknown=False` (feeds) refuses a text that reads as no UA instead of recording it;
+    `parsed` is the document's parse_ua() when the caller has it already."""
     with write(db):
         outcome = ingest_text(db, now, name, document, case_id=case_id, overrides=overrides,
-                              fallback_zone=config.posting.timezone, record_unknown=record_unknown)
+                              fallback_zone=config.posting.timezone, record_unknown=record_unknown, parsed=parsed)
         if outcome.action == "updated":
             _replan(db, config, now, outcome)
     return outcome

@@ -1,0 +1,126 @@
+"""A pure function over many items, in forked worker processes, results in order.
+
+For CPU-bound work with no side effects (a document's text -> its fields):
+
+    with ordered_map(parse_ua, texts) as results:
+        for text, parsed in zip(texts, results):
+            ...  # store, print: here, in order, one at a time
+
+The first item runs in this process before any fork, so what it loads on
+first use (modules, compiled patterns, tables) is loaded once and every
+worker inherits it; the other items go to worker processes forked from this
+one, as many as there are CPUs to run on, and come back in the items' order.
+It all runs in this process, as map() would, when there is one CPU, fewer
+items than `min_items` (a fork costs more than it saves), or no 'fork' start
+method (spawn would import everything again in each worker).
+
+An exception raised for an item is raised here at that item's turn, as map()
+would: every earlier result has been yielded, later ones are not waited for.
+The function must be importable by name (defined at module level) and the
+items and results must pickle. Fork only from a process that has no other
+threads running (a CLI command, not the daemon).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def worker_count(items: int, min_items: int, processes: int | None = None) -> int:
+    """How many worker processes ordered_map forks for `items` items: 0 means it runs them here."""
+    wanted = min(processes if processes is not None else cpus(), items - 1)
+    if items < min_items or wanted < 2 or not hasattr(os, "fork"):
+        return 0
+    import multiprocessing
+
+    return wanted if "fork" in multiprocessing.get_all_start_methods() else 0
+
+
+@contextlib.contextmanager
+def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, min_items: int = 8,
+                processes: int | None = None) -> Iterator[Iterator[Result]]:
+    """function(item) for each item, in order; see the module's docstring.
+    `processes` caps the workers (default: the CPUs this process may use)."""
+    listed = list(items)
+    workers = worker_count(len(listed), min_items, processes)
+    if not workers:
+        yield map(function, listed)
+        return
+    first = _attempt(function, listed[0])
+    import multiprocessing
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):  # else a worker's exit would write what is buffered again
+        stream.flush()
+
+    context = multiprocessing.get_context("fork")
+    rest, channels = listed[1:], []
+    try:
+        for number in range(workers):  # worker n takes items n, n + workers, ...: no threads, no queue here
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_serve, args=(function, rest[number::workers], sender), daemon=True)
+            process.start()
+            sender.close()
+            channels.append((process, receiver))
+        yield itertools.chain(_outcome(first), _collect(channels, len(rest)))
+    finally:  # the workers still at it when the caller stops (after a failure, say) are stopped
+        for process, receiver in channels:
+            receiver.close()
+            if process.is_alive():
+                process.terminate()
+            process.join()
+
+
+def _serve(function: Callable, items: list, sender) -> None:
+    """In a worker: each item's (True, result) or (False, exception), in order, down the pipe."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
+    for item in items:
+        outcome = _attempt(function, item)
+        try:
+            sender.send(outcome)
+        except Exception as exc:  # a result or an exception that does not pickle
+            sender.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    sender.close()
+
+
+def _collect(channels: list, count: int) -> Iterator:
+    for index in range(count):
+        process, receiver = channels[index % len(channels)]
+        try:
+            outcome = receiver.recv()
+        except EOFError:
+            process.join()
+            raise ChildProcessError(f"a worker process ended before it answered (exit status {process.exitcode})") from None
+        yield from _outcome(outcome)
+
+
+def _attempt(function: Callable[[Item], Result], item: Item) -> tuple[bool, object]:
+    try:
+        return True, function(item)
+    except Exception as exc:  # raised again at its turn, as map() would
+        return False, exc
+
+
+def _outcome(attempt: tuple[bool, object]) -> Iterator:
+    ok, value = attempt
+    if not ok:
+        assert isinstance(value, Exception)
+        raise value
+    yield value

@@ -1,0 +1,106 @@
+"""advocate.workers.ordered_map: a pure function over items in forked workers,
+results in the items' order, exceptions at their item's turn; in this process
+when a fork is not worth it or not possible."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from advocate import workers
+from advocate.workers import ordered_map, worker_count
+
+fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers fork")
+
+
+def square_and_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def fails_on_seven(n: int) -> int:
+    if n == 7:
+        raise ValueError(f"item {n} is bad")
+    return n
+
+
+class Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot pickle this")
+
+
+def fails_unpicklably(n: int) -> int:
+    if n == 5:
+        raise Unpicklable("odd one")
+    return n
+
+
+def dies_on_five(n: int) -> int:
+    if n == 5:
+        os._exit(3)  # as the kernel's OOM killer would end it
+    return n
+
+
+@fork_only
+def test_results_come_in_order_from_worker_processes_the_first_from_this_one():
+    with ordered_map(square_and_pid, range(40), processes=2) as results:
+        got = list(results)
+    assert [value for value, _ in got] == [n * n for n in range(40)]
+    pids = {pid for _, pid in got}
+    assert got[0][1] == os.getpid()  # the first item warms this process; workers inherit what it loaded
+    assert len(pids - {os.getpid()}) == 2 and all(pid != os.getpid() for _, pid in got[1:])
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_an_exception_is_raised_at_its_items_turn_after_every_earlier_result(processes):
+    seen = []
+    with pytest.raises(ValueError, match="item 7 is bad"), ordered_map(fails_on_seven, range(20), processes=processes) as results:
+        for value in results:
+            seen.append(value)
+    assert seen == list(range(7))
+
+
+@fork_only
+def test_an_exception_that_does_not_pickle_still_stops_at_its_item():
+    seen = []
+    with pytest.raises(RuntimeError, match="odd one|pickle"), ordered_map(fails_unpicklably, range(20), processes=2) as results:
+        for value in results:
+            seen.append(value)
+    assert seen == list(range(5))
+
+
+@fork_only
+def test_a_worker_that_dies_is_reported_at_the_first_item_it_owed():
+    seen = []
+    with pytest.raises(ChildProcessError, match="exit status 3"), ordered_map(dies_on_five, range(20), processes=2) as results:
+        for value in results:
+            seen.append(value)
+    assert seen == list(range(5))
+
+
+@fork_only
+def test_no_worker_outlives_the_block_when_the_caller_stops_early():
+    import multiprocessing
+
+    with ordered_map(square_and_pid, range(200), processes=2) as results:
+        next(results)
+    assert multiprocessing.active_children() == []
+
+
+def test_few_items_one_cpu_or_no_fork_run_here_as_map_would(monkeypatch):
+    with ordered_map(square_and_pid, range(5), processes=4, min_items=8) as results:
+        assert {pid for _, pid in results} == {os.getpid()}
+    assert worker_count(100, 8, processes=1) == 0
+    monkeypatch.setattr(workers, "cpus", lambda: 1)
+    assert worker_count(100, 8) == 0
+    with ordered_map(square_and_pid, range(50)) as results:
+        assert [v for v, _ in results] == [n * n for n in range(50)]
+    monkeypatch.setattr(workers, "cpus", lambda: 8)
+    assert worker_count(100, 8) == 8 and worker_count(5, 2) == 4 and worker_count(0, 0) == 0
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    assert worker_count(100, 8) == 0
+
+
+def test_an_empty_list_gives_no_results():
+    with ordered_map(square_and_pid, [], processes=2, min_items=0) as results:
+        assert list(results) == []
