@@ -252,3 +252,12 @@ def test_a_document_that_fails_in_a_worker_fails_at_its_turn_as_in_one_process(t
     code, kind, message, _, (cases_now, _) = outcomes[True]
     assert (code, kind, message) == (1, ParserBug, "the parser tripped on Ivan Petrov")
     assert [c["person"] for c in cases_now] == NAMES[:4]  # the documents before it are stored, none after
+
+
+def test_the_stored_table_of_language_names_is_what_pycountry_says():
+    """labels/iso_language_names.json is built from pycountry so that ingest need not load
+    pycountry's languages every time; after a pycountry upgrade, write it again (see the function)."""
+    from advocate.ingest.fields import _iso_language_names, build_iso_language_names
+
+    assert _iso_language_names() == build_iso_language_names()
+    assert _iso_language_names()["aserbaidschanisch"] == "Azerbaijani"
