@@ -147,3 +147,21 @@ def test_the_planning_line_on_a_terminal_starts_no_thread(monkeypatch):
     with _busy("planning posts"):
         assert threading.active_count() == before
     assert "planning posts" in sys.stderr.getvalue()
+
+
+def test_the_cycle_collector_is_paused_while_planning_and_back_after_a_failure(workspace, monkeypatch):
+    import gc
+
+    from advocate import scheduling
+
+    seen = []
+
+    def failing_plan(*args, **kwargs):
+        seen.append(gc.isenabled())
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(scheduling, "plan", failing_plan)
+    _add_cases(workspace, 2, lambda i: f"@official{i}")
+    with pytest.raises(RuntimeError, match="disk full"):
+        workspace.run(f"--now {NOW} schedule")
+    assert seen == [False] and gc.isenabled()

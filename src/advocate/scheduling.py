@@ -6,7 +6,9 @@ Running it again only fills gaps, so it adds nothing to a complete plan;
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -56,7 +58,8 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
 
     result = ScheduleResult()
     available = {t.language for t in templates}
-    with write(db):  # the cases are read in the transaction that plans them: a case closed meanwhile gets nothing
+    # The cases are read in the transaction that plans them: a case closed meanwhile gets nothing.
+    with collector_paused(), write(db):
         days = config.posting.default_campaign_days
         assumed = case_store.assume_deadlines(db, now, days, case_ids) if days > 0 else {}
         rows = [c for c in case_store.open_cases(db) if not c["paused"] and (not case_ids or c["id"] in case_ids)]
@@ -113,6 +116,22 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
         log_events(db, now, "scheduled", [(f"case {case_id}: {count} posts planned", {"case_id": case_id})
                                           for case_id, count in result.added.items()])
     return result
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Python's cycle collector held off while a plan is made. A big plan makes
+    hundreds of thousands of objects that all live until it is stored, and the
+    collector walked them again and again (a sixth of a big plan's time) only
+    to free nothing: a plan makes no reference cycles. Reference counting frees
+    everything else as usual; forked composers inherit the pause."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def own_zone(case: dict) -> str | None:
