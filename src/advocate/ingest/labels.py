@@ -110,6 +110,7 @@ def _word(word: str) -> str:
     return out + (r"\w*" if star else "")
 
 
+@functools.cache  # some 20,000 letters, a few hundred distinct, when the patterns are first built
 def _letter(c: str) -> str:
     if c in "'’":
         return "['’]"
