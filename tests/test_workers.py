@@ -104,3 +104,19 @@ def test_few_items_one_cpu_or_no_fork_run_here_as_map_would(monkeypatch):
 def test_an_empty_list_gives_no_results():
     with ordered_map(square_and_pid, [], processes=2, min_items=0) as results:
         assert list(results) == []
+
+
+def test_a_process_with_another_thread_running_does_not_fork():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert worker_count(100, 8, processes=2) == 0
+        with ordered_map(square_and_pid, range(20), processes=2) as results:
+            assert {pid for _, pid in results} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
+    assert worker_count(100, 8, processes=2) == (2 if hasattr(os, "fork") else 0)

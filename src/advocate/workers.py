@@ -11,14 +11,14 @@ first use (modules, compiled patterns, tables) is loaded once and every
 worker inherits it; the other items go to worker processes forked from this
 one, as many as there are CPUs to run on, and come back in the items' order.
 It all runs in this process, as map() would, when there is one CPU, fewer
-items than `min_items` (a fork costs more than it saves), or no 'fork' start
-method (spawn would import everything again in each worker).
+items than `min_items` (a fork costs more than it saves), no 'fork' start
+method (spawn would import everything again in each worker), or another
+thread running here (a fork copies only the calling thread).
 
 An exception raised for an item is raised here at that item's turn, as map()
 would: every earlier result has been yielded, later ones are not waited for.
-The function must be importable by name (defined at module level) and the
-items and results must pickle. Fork only from a process that has no other
-threads running (a CLI command, not the daemon).
+Results must pickle (an exception that does not comes back as a RuntimeError
+saying so); the function and the items need not: the workers are forked with them.
 """
 
 from __future__ import annotations
@@ -43,9 +43,11 @@ def cpus() -> int:
 
 def worker_count(items: int, min_items: int, processes: int | None = None) -> int:
     """How many worker processes ordered_map forks for `items` items: 0 means it runs them here."""
+    import threading
+
     wanted = min(processes if processes is not None else cpus(), items - 1)
-    if items < min_items or wanted < 2 or not hasattr(os, "fork"):
-        return 0
+    if items < min_items or wanted < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return 0  # a fork copies one thread: a lock another thread holds would stay held in the worker
     import multiprocessing
 
     return wanted if "fork" in multiprocessing.get_all_start_methods() else 0
