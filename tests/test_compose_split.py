@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from advocate import cases, compose_split
+from advocate import cases, compose_split, workers
 from advocate.db import open_db, write
 
 NOW = "2026-03-02T08:00:00+00:00"
@@ -40,9 +40,9 @@ def _plan(workspace, monkeypatch, processes):
     db_path, before = workspace.root / "advocate.db", workspace.root / "before.db"
     _copy(db_path, before)
     did = []
-    real_run, real_apart = compose_split.run_forked, compose_split._apart
+    real_run, real_apart = workers.together, compose_split._apart
     monkeypatch.setattr(compose_split, "usable_processes", lambda slots: processes)
-    monkeypatch.setattr(compose_split, "run_forked", lambda tasks: did.append(f"forked {len(tasks)}") or real_run(tasks))
+    monkeypatch.setattr(workers, "together", lambda tasks: did.append(f"forked {len(tasks)}") or real_run(tasks))
     monkeypatch.setattr(compose_split, "_apart", lambda reports: did.append(f"apart {real_apart(reports)}") or real_apart(reports))
     output = workspace.run(f"--now {NOW} schedule").output
     with sqlite3.connect(db_path) as conn:
@@ -86,18 +86,37 @@ def test_cases_sharing_an_official_are_planned_in_one_process_again(workspace, m
     assert by_day and all(len(ids) == 1 for ids in by_day.values())  # once a day per account, as configured
 
 
-def test_a_failing_child_is_answered_by_one_process():
+def test_a_task_that_fails_in_a_child_raises_here():
     def boom():
         raise RuntimeError("disk on fire")
 
-    assert compose_split.run_forked([boom, lambda: 2]) is None
-    assert compose_split.run_forked([lambda: 1, lambda: 2]) == [1, 2]
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        workers.together([boom, lambda: 2])
+    assert workers.together([lambda: 1, lambda: 2, lambda: 3]) == [1, 2, 3]
 
 
-def test_a_child_that_dies_is_answered_by_one_process():
+def test_a_child_that_dies_raises_here():
     import os
 
-    assert compose_split.run_forked([lambda: os._exit(3), lambda: 2]) is None
+    with pytest.raises(ChildProcessError):
+        workers.together([lambda: os._exit(3), lambda: 2])
+
+
+def test_a_plan_whose_child_fails_is_composed_in_one_process(workspace, monkeypatch):
+    _two_accounts(workspace)
+    _add_cases(workspace, 12, lambda i: f"@official{i}")
+    alone, _, _ = _plan(workspace, monkeypatch, 1)
+
+    def dying(tasks):
+        raise ChildProcessError("a worker process ended before it answered (exit status -9)")
+
+    monkeypatch.setattr(workers, "together", dying)
+    monkeypatch.setattr(compose_split, "usable_processes", lambda slots: 2)
+    workspace.run(f"--now {NOW} schedule")
+    with sqlite3.connect(workspace.root / "advocate.db") as conn:
+        again = conn.execute("SELECT case_id, account, scheduled_at, text, dedupe_key, language, template, kind, status, "
+                             "needs_review_reason FROM posts ORDER BY id").fetchall()
+    assert again == alone
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])
@@ -121,9 +140,9 @@ def test_nothing_printed_before_the_fork_is_printed_twice():
     import subprocess
     import sys
 
-    script = ("from advocate.compose_split import run_forked\n"
+    script = ("from advocate.workers import together\n"
               "print('case 1: 8 posts planned')\n"
-              "assert run_forked([lambda: 1, lambda: 2]) == [1, 2]\n"
+              "assert together([lambda: 1, lambda: 2]) == [1, 2]\n"
               "print('done')\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

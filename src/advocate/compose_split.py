@@ -7,17 +7,14 @@ on the other cases only through the per-handle daily mention limit (the
 the posts one process gives, unless two groups mention the same handle: then
 the plan is composed again in one process. Anything unexpected in a child
 (an error, a crash) also ends in composing in one process, which raises what
-it raises as it always did.
+it raises as it always did. The forking itself is advocate.workers.together.
 """
 
 from __future__ import annotations
 
-import os
-import sys
-import threading
-from collections.abc import Callable
 from functools import partial
 
+from . import workers
 from .compose import ComposeReport, compose, note_mentions
 from .messages.guard import extract_mentions
 
@@ -38,8 +35,11 @@ def compose_split(slots: list, cases: dict, templates: list, networks: dict, use
     groups = split_by_case(slots, count)
     if len(groups) > 1:
         # Each group works on copies: `used` and `mentioned` change only once the result is known to stand.
-        reports = run_forked([partial(whole, group, cases, used={k: set(v) for k, v in used.items()},
-                                      mentioned={k: v.copy() for k, v in mentioned.items()}) for group in groups])
+        try:
+            reports = workers.together([partial(whole, group, cases, used={k: set(v) for k, v in used.items()},
+                                                mentioned={k: v.copy() for k, v in mentioned.items()}) for group in groups])
+        except Exception:  # composed again below in one process, which raises whatever it raises as it always did
+            reports = None
         if reports is not None and _apart(reports):
             report = _merged(reports)
             for post in report.posts:  # what compose() marks as it goes, as one run would have left it
@@ -51,14 +51,10 @@ def compose_split(slots: list, cases: dict, templates: list, networks: dict, use
 
 def usable_processes(slots: int) -> int:
     """How many processes a plan of `slots` is worth here: 1 where forking is
-    unsafe (not Linux, other threads running) or the plan is small."""
-    if sys.platform != "linux" or threading.active_count() > 1:
+    unsafe (workers.can_fork) or the plan is small."""
+    if not workers.can_fork():
         return 1
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_PROCESSES, slots // MIN_SLOTS_PER_PROCESS))
+    return max(1, min(workers.cpus(), MAX_PROCESSES, slots // MIN_SLOTS_PER_PROCESS))
 
 
 def split_by_case(slots: list, count: int) -> list[list]:
@@ -95,44 +91,3 @@ def _merged(reports: list[ComposeReport]) -> ComposeReport:
             merged.unfilled[case_id] += count
     merged.posts.sort(key=lambda p: (p.scheduled_at, p.case_id, p.account))  # compose()'s own order
     return merged
-
-
-def run_forked(tasks: list[Callable]) -> list | None:
-    """Each task's result, in order: the last task runs here, each other one in a
-    forked child at the same time. None when a child fails in any way."""
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    children = []
-    try:
-        for task in tasks[:-1]:
-            receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(target=_run_and_send, args=(task, sender), daemon=True)
-            child.start()
-            sender.close()
-            children.append((child, receiver))
-        mine = tasks[-1]()
-        results: list = []
-        for _, receiver in children:
-            ok, value = receiver.recv()
-            if not ok:
-                return None
-            results.append(value)
-        return [*results, mine]
-    except (EOFError, OSError):  # a child died before it answered
-        return None
-    finally:
-        for child, receiver in children:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
-
-
-def _run_and_send(task: Callable, sender) -> None:
-    try:
-        result = (True, task())
-    except BaseException as exc:  # the parent composes again in one process, which reports it
-        result = (False, repr(exc))
-    sender.send(result)
-    sender.close()

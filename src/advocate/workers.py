@@ -41,16 +41,25 @@ def cpus() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(items: int, min_items: int, processes: int | None = None) -> int:
-    """How many worker processes ordered_map forks for `items` items: 0 means it runs them here."""
+def can_fork() -> bool:
+    """Whether workers may be forked here: a 'fork' start method, not macOS (whose
+    system libraries break in a forked child: Python made spawn its default there),
+    and no other thread running (a fork copies one thread: a lock another thread
+    holds would stay held in the worker)."""
+    import sys
     import threading
 
-    wanted = min(processes if processes is not None else cpus(), items - 1)
-    if items < min_items or wanted < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
-        return 0  # a fork copies one thread: a lock another thread holds would stay held in the worker
+    if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() > 1:
+        return False
     import multiprocessing
 
-    return wanted if "fork" in multiprocessing.get_all_start_methods() else 0
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def worker_count(items: int, min_items: int, processes: int | None = None) -> int:
+    """How many worker processes ordered_map forks for `items` items: 0 means it runs them here."""
+    wanted = min(processes if processes is not None else cpus(), items - 1)
+    return wanted if items >= min_items and wanted >= 2 and can_fork() else 0
 
 
 @contextlib.contextmanager
@@ -81,11 +90,43 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, mi
             channels.append((process, receiver))
         yield itertools.chain(_outcome(first), _collect(channels, len(rest)))
     finally:  # the workers still at it when the caller stops (after a failure, say) are stopped
-        for process, receiver in channels:
-            receiver.close()
-            if process.is_alive():
-                process.terminate()
-            process.join()
+        _stop(channels)
+
+
+def together(tasks: list[Callable[[], Result]]) -> list[Result]:
+    """Each task's result, in order: the last task runs here while each other one
+    runs in a process forked for it. A task's exception is raised here (the first
+    in order); a worker that dies raises ChildProcessError. Fork only as
+    worker_count() allows (no other thread running, a 'fork' start method)."""
+    if len(tasks) < 2:
+        return [task() for task in tasks]
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")  # it flushes stdout and stderr before each fork
+    channels: list = []
+    try:
+        for task in tasks[:-1]:
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_serve, args=(_call, [task], sender), daemon=True)
+            process.start()
+            sender.close()
+            channels.append((process, receiver))
+        mine = tasks[-1]()
+        return [*_collect(channels, len(channels)), mine]
+    finally:
+        _stop(channels)
+
+
+def _call(task: Callable[[], Result]) -> Result:
+    return task()
+
+
+def _stop(channels: list) -> None:
+    for process, receiver in channels:
+        receiver.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
 
 
 def _serve(function: Callable, items: list, sender) -> None:
