@@ -7,6 +7,7 @@ reader ever sees a closed case with posts still due.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING
 
 from . import models as m
@@ -268,12 +269,19 @@ def plan_settings(case: dict) -> dict:
     return settings
 
 
+# name.ru=...: the name posts in that language print (a group's description, a name in another script).
+NAME_IN = re.compile(r"name\.([a-z]{2,3})")
+
+
 def parse_assignment(text: str) -> tuple[str, object]:
     """'deadline=2019-06-01' -> ('deadline', '2019-06-01'), checked and normalised."""
     key, sep, value = text.partition("=")
     key, value = key.strip(), value.strip()
+    if sep and NAME_IN.fullmatch(key):
+        return key, value or None  # name.ru= clears it
     if not sep or key not in EDITABLE:
-        raise InvalidChange(f"--set {text!r}: write FIELD=VALUE with FIELD one of {', '.join(sorted(EDITABLE))}")
+        raise InvalidChange(f"--set {text!r}: write FIELD=VALUE with FIELD one of {', '.join(sorted(EDITABLE))}, "
+                            "or name.LANG (e.g. name.ru) for the name posts in that language print")
     kind = EDITABLE[key]
     clearable = ("url", "index_number", "ua_number", "title", "suggested_message", "role", "subject_name")  # FIELD= clears these
     last_year = 2200  # as --now: beyond is a typo, never a campaign
@@ -313,7 +321,13 @@ def _check_zone(value: str) -> None:
 
 def edit_case(db, now, case_id: int, assignments: dict) -> dict:
     """A user's corrections: applied now and kept over later re-ingests."""
+    names = {key: value for key, value in assignments.items() if NAME_IN.fullmatch(key)}
+    assignments = {key: value for key, value in assignments.items() if key not in names}
     with write(db):
+        case = get_case(db, case_id)
+        name_changes = _set_names(db, case, names) if names else {}
+        if not assignments:
+            return name_changes
         case = get_case(db, case_id)
         if "person" in assignments and "subject_name" not in assignments and case["subject_name"] == case["person"] and case["person"]:
             assignments = {**assignments, "subject_name": assignments["person"]}  # the name posts use follows the person's
@@ -336,6 +350,23 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
             new_deadline_at = get_case(db, case_id)["deadline_at"]
             if new_deadline_at and new_deadline_at <= to_db(now):
                 raise InvalidChange(f"case {case_id}: deadline {assignments['deadline']} has already passed; choose a later date")
+    return {**name_changes, **changes}
+
+
+def _set_names(db, case: dict, names: dict) -> dict:
+    """Store name.LANG corrections in the case's overrides (kept over re-ingests); the changes made."""
+    overrides = loads(case["overrides"], {})
+    kept = dict(overrides.get("names") or {})
+    changes = {}
+    for key, value in names.items():
+        language = key.split(".", 1)[1]
+        if kept.get(language) != value:
+            changes[key] = [kept.get(language), value]
+        if value is None:
+            kept.pop(language, None)
+        else:
+            kept[language] = value
+    db["cases"].update(case["id"], {"overrides": dumps({**overrides, "names": kept})})
     return changes
 
 

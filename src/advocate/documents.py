@@ -261,3 +261,10 @@ def _store_document(db, now, name, document: DocumentText, digest: str, outcome:
 
 def documents_of(db, case_id: int) -> list[dict]:
     return list(db.query("SELECT id, filename, format, kind, action, changes, link_reason, ingested_at FROM documents WHERE case_id = ? ORDER BY id", [case_id]))
+
+
+def first_language(db, case_id: int) -> str | None:
+    """The language of the case's first document (its Urgent Action), or None."""
+    row = db.execute("SELECT language FROM documents WHERE case_id = ? AND language IS NOT NULL ORDER BY id LIMIT 1",
+                     [case_id]).fetchone()
+    return row[0] if row else None

@@ -54,6 +54,7 @@ def case_json(row: dict, targets: list[dict]) -> dict:
         "url": row["url"],
         "subject_kind": row.get("subject_kind") or "person",
         "subject_name": subject_name(row),
+        "names": dict(loads(row.get("overrides"), {}).get("names") or {}),  # language -> the name posts in it print
         "role": row.get("role"),
         "deadline_assumed": bool(row.get("deadline_assumed")),
         "missing": missing_fields(row),

@@ -44,6 +44,7 @@ class ScheduleResult:
     over_budget: dict = field(default_factory=dict)       # account -> posts left out: they would pass its monthly_budget
     flagged: list[str] = field(default_factory=list)      # "post 12: why": a person's posts that no longer fit, back in review
     needs_alt: Counter = field(default_factory=Counter)   # case_id -> posts held for review: its photo has no alt text
+    unnamed: dict = field(default_factory=dict)           # case_id -> (group name, languages its posts print it in untranslated)
 
 
 def language_codes(names: list[str], available: set[str]) -> list[str]:
@@ -111,6 +112,7 @@ def schedule(db, config: Config, now: dt.datetime, templates: list, *, replan: b
             result.added[post.case_id] += 1
             if post.with_photo and infos[post.case_id].photo_needs_alt:
                 result.needs_alt[post.case_id] += 1
+        result.unnamed = _untranslated_names(db, infos, report.posts)
         result.unfilled.update(report.unfilled)
         result.refused = sorted(set(report.refused))
         log_events(db, now, "scheduled", [(f"case {case_id}: {count} posts planned", {"case_id": case_id})
@@ -132,6 +134,26 @@ def collector_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _untranslated_names(db, infos: dict, posts: list) -> dict[int, tuple[str, list[str]]]:
+    """Groups whose posts print their name in a language other than their UA's with no name given in it:
+    a description ("several people") read out in the wrong language inside the post's sentence."""
+    from .documents import first_language
+
+    wanted: dict[int, set[str]] = defaultdict(set)
+    for post in posts:
+        wanted[post.case_id].add(post.language)
+    found = {}
+    for case_id, languages in wanted.items():
+        case = infos[case_id].case
+        if case.get("subject_kind") != "group":
+            continue
+        own = first_language(db, case_id)
+        missing = sorted(lang for lang in languages if lang and own and lang != own and lang not in case.get("names", {}))
+        if missing:
+            found[case_id] = (case["subject_name"], missing)
+    return found
 
 
 def own_zone(case: dict) -> str | None:
@@ -168,6 +190,7 @@ def refresh(db, config: Config, now: dt.datetime, case_id: int, changes: dict) -
 
     case = case_store.get_case(db, case_id)
     touched = {"deadline", "targets", "status", "timezone", *case_store.PLAN_FIELDS} & set(changes)
+    touched |= {key for key in changes if case_store.NAME_IN.fullmatch(key)}  # name.ru: the Russian posts print it
     if case["status"] != m.OPEN or not touched or not _has_plan(db, case_id):
         return None
     return schedule(db, config, now, load_templates(config.messages), replan=True, case_ids=[case_id],

@@ -100,7 +100,8 @@ def _with_source(value, source):
 @click.argument("case_id", type=ID)
 @click.option("--set", "assignments", type=TEXT, multiple=True, metavar="FIELD=VALUE",
               help="e.g. deadline=2019-06-01, hashtags=#Bilash,#KazakhsInChina, subject_kind=group, "
-                   "subject_name=\"twelve protesters\", role=journalist, accounts=org_x,org_bsky (the accounts it runs on); kept over re-ingests. "
+                   "subject_name=\"twelve protesters\", name.ru=\"двенадцать протестующих\" (the name posts in that language print), "
+                   "role=journalist, accounts=org_x,org_bsky (the accounts it runs on); kept over re-ingests. "
                    "With --target N, the target's fields instead: name, title, email, fax, handle, address, salutation.")
 @click.option("--target", "target_number", type=COUNT, metavar="N",
               help="Make every --set correct target N (numbered as in 'case show'), e.g. --target 1 --set email=office@prokuratura.kz")

@@ -54,6 +54,10 @@ def schedule(app, replan, case_ids):
     for case_id, count in sorted(result.needs_alt.items()):
         warn(f"case {case_id}: {count} posts show its photo, which has no alt text: they wait for review; "
              f"advocate case photo {case_id} --alt \"what the photo shows\"")
+    for case_id, (name, languages) in sorted(result.unnamed.items()):
+        for language in languages:
+            warn(f"case {case_id}: posts in '{language}' print the group's name as its UA wrote it ('{name}'); "
+                 f"give it in that language: advocate case edit {case_id} --set name.{language}=\"...\"")
     for account, count in sorted(result.over_budget.items()):
         warn(f"{account}: {count} posts not planned: they would pass its monthly_budget; "
              f"raise [accounts.{account}] monthly_budget in config.toml, or plan fewer posts")
