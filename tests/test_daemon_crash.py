@@ -387,4 +387,7 @@ def test_signal_handlers_take_no_lock_so_a_burst_can_never_deadlock_them(tmp_pat
         worker.start()
         wait_for(daemon.reload_requested.is_set, 5, "the signals thread to ask for a reload")
     finally:
-        os.close(write_end)
+        os.close(write_end)  # the signals thread reads the end of the pipe and returns
+    worker.join(5)
+    assert not worker.is_alive()  # no thread left behind: later tests fork, as commands do
+    os.close(read_end)

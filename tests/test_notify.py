@@ -41,6 +41,21 @@ def told(monkeypatch):
     return TOLD
 
 
+@pytest.fixture(autouse=True)
+def _no_apprise_threads_left():
+    """apprise keeps its thread pools for the life of the process. A command's process
+    ends after notifying; pytest's goes on, and a later test that forks (a big plan,
+    many documents) must find one thread, as in a command, or it will not fork."""
+    yield
+    from apprise import apprise as core
+
+    for name in ("_shared_executor", "_coordinator_executor"):
+        executor = getattr(core, name, None)
+        if executor is not None:
+            executor.shutdown(wait=True)
+            setattr(core, name, None)
+
+
 def start_campaign(workspace, seeds):
     workspace.run(f"{APRIL_10} ingest {seeds / 'ua-46-19-initial.txt'}")
     workspace.run(f"{APRIL_10} schedule")

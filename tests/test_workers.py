@@ -5,6 +5,7 @@ when a fork is not worth it or not possible."""
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 
@@ -71,6 +72,8 @@ def test_an_exception_that_does_not_pickle_still_stops_at_its_item():
 
 @fork_only
 def test_a_worker_that_dies_is_reported_at_the_first_item_it_owed():
+    # Run here instead of in a worker, the item would end pytest itself: make sure it forks.
+    assert worker_count(20, 8, processes=2) == 2, f"no fork: other threads here {threading.enumerate()}"
     seen = []
     with pytest.raises(ChildProcessError, match="exit status 3"), ordered_map(dies_on_five, range(20), processes=2) as results:
         for value in results:
