@@ -63,6 +63,7 @@ from pathlib import Path
 from advocate.errors import AdvocateError
 from advocate.ingest import parse_ua, read_document
 from advocate.workers import cpus
+from installed import as_installed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
@@ -448,6 +449,7 @@ def run_timed(workspace: Path, *args: str) -> tuple[int, float, float, str, floa
 
 
 def main() -> None:
+    as_installed()  # bytecode compiled, as pip leaves it (see installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-speed", action="store_true", help="accuracy only")
     parser.add_argument("--distinct-only", action="store_true", help="only the distinct UAs at scale")

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from advocate import cases
 from advocate.db import open_db, write
+from installed import as_installed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CASES, DAYS = 1_000, 30
@@ -119,6 +120,7 @@ def hot(path: Path, count: int = 20) -> str:
 
 
 def main() -> None:
+    as_installed()  # bytecode compiled, as pip leaves it (see installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="also profile each scenario and print the hot functions")
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario; the median is reported")

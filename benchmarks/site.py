@@ -21,6 +21,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from advocate import cases  # noqa: E402
 from advocate.db import open_db, write  # noqa: E402
+from installed import as_installed  # noqa: E402
 from schedule import case_fields  # noqa: E402
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -34,6 +35,7 @@ def advocate(config: Path, *args: str) -> float:
 
 
 def main() -> None:
+    as_installed()  # bytecode compiled, as pip leaves it (see installed.py)
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         config = root / "config.toml"
