@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from ..errors import TemplateError
 from . import compiled
 from .context import for_language
+from .length import measure
 from .sandbox import check_structure, instrument, make_environment, render_bounded
 
 if TYPE_CHECKING:
@@ -69,8 +70,6 @@ class Variants:
 
     def fitting(self, network: str) -> str:
         """The first text that fits `network` (TemplateError when none does)."""
-        from .length import measure
-
         if not self.template.applies_to(network):
             raise TemplateError(f"{self.template.path} is not written for {network}")
         for dropped in range(len(self.template.optional) + 1):

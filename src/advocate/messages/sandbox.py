@@ -74,8 +74,10 @@ def _made(value):
     if size > MAX_VALUE:
         raise BudgetError(f"the template makes a value of more than {MAX_VALUE:,} characters or items")
     budget = _BUDGET.get()
-    if budget is not None:
-        budget.spend(1 + size)
+    if budget is not None:  # Budget.spend, written out: this runs for every operation of every rendering
+        budget.left -= 1 + size
+        if budget.left < 0 or time.monotonic() > budget.deadline:
+            budget.spend(0)  # raises the error that says which limit
     return value
 
 
