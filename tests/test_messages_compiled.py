@@ -80,3 +80,26 @@ def test_a_refused_template_is_never_kept(tmp_path, isolated_home):
     with pytest.raises(TemplateError, match="loops inside loops"):
         load_template(_write(tmp_path, "{% for a in [1] %}{% for b in [2] %}{% endfor %}{% endfor %}"))
     assert not (isolated_home / "advocate" / "templates").exists()
+
+
+def test_code_unused_for_months_is_removed_and_code_in_use_is_kept(tmp_path, isolated_home):
+    import os
+    import time
+
+    folder = isolated_home / "advocate" / "templates"
+    in_use = _write(tmp_path, "Free {{ case.person }}")
+    load_template(in_use)
+    [kept] = list(folder.iterdir())
+    months_ago = time.time() - 60 * 24 * 3600
+    os.utime(kept, (months_ago, months_ago))
+    _as_a_new_run()
+    load_template(in_use)  # used again: marked as used
+    assert kept.stat().st_mtime > months_ago
+
+    stale, leftover = folder / ("0" * 40), folder / "tmpk1lled"  # an edited template's old code; a killed write
+    for path in (stale, leftover):
+        path.write_bytes(b"old")
+        os.utime(path, (time.time() - 100 * 24 * 3600,) * 2)
+    load_template(_write(tmp_path / "other", "Release {{ case.person }}"))  # compiling something new prunes
+    assert not stale.exists() and not leftover.exists() and kept.exists()
+    assert len(list(folder.iterdir())) == 2  # the template in use and the one just compiled

@@ -17,8 +17,13 @@ import marshal
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 from types import CodeType
+
+DAY = 24 * 3600
+KEEP_DAYS = 90      # a file not used for this long is removed (an old version of an edited template)
+TOUCH_DAYS = 30     # a file in use is marked as used again this often, so it is never removed
 
 
 def load(body: str, path: str) -> CodeType | None:
@@ -26,11 +31,19 @@ def load(body: str, path: str) -> CodeType | None:
     folder = _folder()
     if folder is None:
         return None
+    kept = folder / _key(body, path)
     try:
-        code = marshal.loads((folder / _key(body, path)).read_bytes())
+        code = marshal.loads(kept.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    return code if isinstance(code, CodeType) and code.co_filename == path else None
+    if not isinstance(code, CodeType) or code.co_filename != path:
+        return None
+    try:
+        if time.time() - kept.stat().st_mtime > TOUCH_DAYS * DAY:
+            os.utime(kept)
+    except OSError:  # a read-only cache still serves
+        pass
+    return code
 
 
 def store(body: str, path: str, code: CodeType) -> None:
@@ -49,6 +62,19 @@ def store(body: str, path: str, code: CodeType) -> None:
         os.replace(temporary, folder / _key(body, path))
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Remove what has not been used for KEEP_DAYS: each edit of a template leaves its old code
+    behind, and a process killed while writing leaves a temporary file."""
+    oldest = time.time() - KEEP_DAYS * DAY
+    try:
+        for entry in os.scandir(folder):
+            if entry.is_file() and entry.stat().st_mtime < oldest:
+                os.unlink(entry.path)
+    except OSError:  # another process pruning at the same time, a file already gone: next time
+        pass
 
 
 def _key(body: str, path: str) -> str:
