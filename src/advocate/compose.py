@@ -141,7 +141,7 @@ def _text(run: Run, template, info: ComposeCase, number: int, target, days_left:
     handle = target.get("handle") if target and template.mentions_target else None
     says = run.memo.get(("says", id(template)))
     if says is None:
-        says = run.memo[("says", id(template))] = _says_days_left(template)
+        says = run.memo[("says", id(template))] = says_days_left(template)
     which = (id(template), info.id, number, handle, days_left if says else None)
     done = run.memo.get((which, network))
     if done is None:
@@ -189,7 +189,7 @@ def note_mentions(mentioned: dict, posts: list[NewPost], zone: str) -> None:
                 day[handle.lower()] += 1
 
 
-def _says_days_left(template) -> bool:
+def says_days_left(template) -> bool:
     # A template reaches a variable only by naming it: one that never names
     # days_left renders the same text on every day of the campaign.
     return _SAYS_DAYS_LEFT.search(template.body) is not None

@@ -30,25 +30,38 @@ def _own_templates(case: dict) -> list:
 
 
 def lint_templates(templates: list, cases: list[dict], networks, config) -> tuple[list[dict], int]:
-    """Every template x case x network x a spread of days left; the problems found."""
+    """Every template x case x network x a spread of days left; the problems found.
+
+    Each text is rendered once and measured on every network it is for, as the
+    planner does: a template that never says the days left reads the same on
+    every day, and one that does not @mention the official reads the same
+    whatever the official's handle on a network."""
+    from .compose import says_days_left
     from .messages.guard import GuardSettings, check_post
-    from .messages.render import render_fitting
+    from .messages.render import Variants, localize
 
     guard = GuardSettings(config.guard.max_hashtags, config.guard.max_mentions, config.guard.mention_needs_review)
-    problems, checked = [], 0
+    problems, checked, issues_of = [], 0, {}
     for case in cases:
         for template in [*_own_templates(case), *templates]:
+            says, variants = says_days_left(template), {}
             for network in (n for n in networks if template.applies_to(n)):
                 for days_left in _days(template):
                     for target in _targets(template, case, network):
                         checked += 1
+                        handle = target.get("handle") if target and template.mentions_target else None
+                        key = (handle, days_left if says else None)
+                        if key not in variants:
+                            seen = {**target, "handle": handle} if target else None
+                            variants[key] = Variants(template, localize(template, _context(case, seen, days_left, config.org)))
                         try:
-                            text = render_fitting(template, _context(case, target, days_left, config.org), network)
+                            text = variants[key].fitting(network)
                         except TemplateError as exc:
                             problems.append(_problem(template, case, network, str(exc)))
                             continue
-                        for issue in check_post(text, guard, approved=True):
-                            problems.append(_problem(template, case, network, issue))
+                        if text not in issues_of:
+                            issues_of[text] = check_post(text, guard, approved=True)
+                        problems += [_problem(template, case, network, issue) for issue in issues_of[text]]
     return _unique(problems), checked
 
 
