@@ -174,17 +174,20 @@ def _case_info(case: dict) -> dict:
 
 def _day(day: dt.date, counts: dict, cases: list[dict], caps: dict[str, int]) -> dict:
     per_account = {name: sum(n for (_, account), n in counts.items() if account == name) for name in caps}
+    by_case: dict[int, dict[str, int]] = {}  # sorted once a day, not once a case a day
+    for (case_id, account), n in sorted(counts.items()):
+        by_case.setdefault(case_id, {})[account] = n
     return {
         "date": day.isoformat(),
         "total": sum(counts.values()),
         "accounts": [{"name": name, "posts": n, "daily_cap": caps[name], "over_cap": n > caps[name]}
                      for name, n in per_account.items()],
-        "cases": [_case_day(case, day, counts) for case in cases],
+        "cases": [_case_day(case, day, by_case.get(case["id"], {})) for case in cases],
     }
 
 
-def _case_day(case: dict, day: dt.date, counts: dict) -> dict:
-    accounts = {account: n for (case_id, account), n in sorted(counts.items()) if case_id == case["id"]}
+def _case_day(case: dict, day: dt.date, accounts: dict[str, int]) -> dict:
+    """The case's posts on `day`, per account (`accounts`: account -> posts, in account order)."""
     deadline = dt.date.fromisoformat(case["deadline"]) if case["deadline"] else None
     return {
         "case_id": case["id"], "posts": sum(accounts.values()), "accounts": accounts,
