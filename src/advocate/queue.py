@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from . import models as m
 from .db import write
 from .errors import InvalidChange, NotFound
-from .events import log_event
+from .events import log_event, log_events
 from .timefmt import to_db
 
 if TYPE_CHECKING:  # sqlite-utils costs ~90 ms to import; read commands do without
@@ -77,14 +77,14 @@ BY_HAND = "(approved = 1 OR edited = 1 OR coalesce(template, '') LIKE 'import/%'
 def withdraw_untouched(db, case_id: int, now: dt.datetime) -> int:
     """Cancel future posts the planner made and nobody touched, so the planner can redo them."""
     with write(db):
-        return _cancel_where(db, now, f"case_id = ? AND NOT {BY_HAND} AND scheduled_at > ?",
+        return _cancel_where(db, now, f"case_id = ? AND NOT {BY_HAND} AND +scheduled_at > ?",
                              [case_id, to_db(now)], "replanned")
 
 
 def cancel_after_deadline(db, case_id: int, deadline_at: str, now: dt.datetime) -> int:
     """A deadline brought forward: the planner's pending posts past it can no longer go out (a person's are flagged instead)."""
     with write(db):
-        return _cancel_where(db, now, f"case_id = ? AND scheduled_at >= ? AND NOT {BY_HAND}", [case_id, deadline_at], "after the deadline")
+        return _cancel_where(db, now, f"case_id = ? AND +scheduled_at >= ? AND NOT {BY_HAND}", [case_id, deadline_at], "after the deadline")
 
 
 def cases_with_posts(db, statuses: tuple[str, ...], case_id: int | None = None) -> set[int]:
@@ -111,14 +111,18 @@ def flag_for_review(db, now: dt.datetime, post_id: int, reason: str) -> bool:
 
 
 def _cancel_where(db, now: dt.datetime, where: str, args: list, reason: str) -> int:
-    """Cancel the pending posts (draft, scheduled) that match, each with its event."""
+    """Cancel the pending posts (draft, scheduled) that match, each with its event.
+
+    Callers write `+scheduled_at`: the unary plus keeps SQLite from walking the
+    (status, scheduled_at) index over every pending post of every case, which it
+    chose over the case's own index, 1 ms a case (a re-plan of 1,000 cases: 2 s)."""
     rows = db.execute(
         f"UPDATE posts SET status = 'cancelled', cancel_reason = ?, updated_at = ? "
         f"WHERE status IN ('draft', 'scheduled') AND {where} RETURNING id, case_id",
         [reason, to_db(now), *args],
     ).fetchall()
-    for post_id, case_id in rows:
-        log_event(db, now, "withdrawn", f"post {post_id} cancelled: {reason}", post_id=post_id, case_id=case_id)
+    log_events(db, now, "withdrawn", [(f"post {post_id} cancelled: {reason}", {"post_id": post_id, "case_id": case_id})
+                                      for post_id, case_id in rows])
     return len(rows)
 
 
@@ -139,15 +143,16 @@ def _select_ids(db, ids: Sequence[int], case_id: int | None, all_: bool, statuse
 
 def _transition(db, ids, now, allowed: tuple[str, ...], sets: str, args: list, event: str, verb: str) -> list[int]:
     """Apply one change to posts whose status is in `allowed`; refuse the rest, changing none."""
-    changed = []
+    changed, events = [], []
     with write(db):
         for post_id in ids:
             post = get_post(db, post_id)
             if post["status"] not in allowed:
                 raise InvalidChange(f"post {post_id} is {post['status']}; only {'/'.join(allowed)} posts can be {verb.split(' from ')[0]}")
             db.execute(f"UPDATE posts SET {sets}, updated_at = ? WHERE id = ?", [*args, to_db(now), post_id])
-            log_event(db, now, event, f"post {post_id} {verb}", post_id=post_id, case_id=post["case_id"])
+            events.append((f"post {post_id} {verb}", {"post_id": post_id, "case_id": post["case_id"]}))
             changed.append(post_id)
+        log_events(db, now, event, events)  # one statement: approving a thousand posts logs a thousand events
     return changed
 
 
