@@ -196,3 +196,33 @@ def test_case_edit_names_the_accounts_a_campaign_runs_on(workspace, seeds):
     assert pending and {p["channel"] for p in pending} == {"regional"}
     refused = workspace.run(f"{APRIL_10} case edit 1 --set accounts=nobody", ok=False)
     assert refused.exit_code == 1 and "no account 'nobody'" in refused.output and "Traceback" not in refused.output
+
+
+def _busiest_24_hours(times: list[dt.datetime]) -> int:
+    times, most, first = sorted(times), 0, 0
+    for last, moment in enumerate(times):
+        while moment - times[first] >= dt.timedelta(hours=24):
+            first += 1
+        most = max(most, last - first + 1)
+    return most
+
+
+def test_a_plan_that_starts_late_in_the_day_keeps_the_cap_in_any_24_hours():
+    # At 17:00 the first day's window has 4 of its 12 hours left. A cap counted per
+    # calendar day put the whole cap in those hours, then a full day's worth the next
+    # morning: 2x the cap within 24 hours, which X refuses and the daemon holds back.
+    cases = [PlanCase(i, deadline("2019-04-30")) for i in range(1, 41)]
+    slots = plan(cases, ["a", "b"], settings(posts_per_day=3, daily_cap=20, min_spacing=dt.timedelta(minutes=5)),
+                 at("2019-04-10T17:00+01:00"), [])
+    for account in ("a", "b"):
+        times = [s.at for s in slots if s.account == account]
+        assert _busiest_24_hours(times) <= 20
+        per_day = Counter(t.astimezone(LONDON).date() for t in times)
+        assert min(per_day[dt.date(2019, 4, 10) + dt.timedelta(days=n)] for n in range(2, 19)) >= 18  # still close to the cap
+
+
+def test_posts_kept_from_before_count_towards_the_24_hour_cap():
+    kept = [Kept(1, "a", at("2019-04-10T20:00+01:00") + dt.timedelta(minutes=5 * n)) for n in range(10)]  # 10 posts late on the 10th
+    slots = plan([PlanCase(2, deadline("2019-04-20"))], ["a"],
+                 settings(posts_per_day=12, daily_cap=12, min_spacing=dt.timedelta(minutes=5)), at("2019-04-10T21:30+01:00"), kept)
+    assert _busiest_24_hours([s.at for s in slots] + [k.at for k in kept]) <= 12

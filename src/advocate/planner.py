@@ -78,6 +78,7 @@ class Slot:
 
 
 HORIZON_DAYS = 366
+DAY = dt.timedelta(hours=24)
 
 
 def zone_of(account: str, case: PlanCase, settings: PlanSettings) -> str:
@@ -108,8 +109,12 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
     last_days = {(c.id, name): (c.deadline_at - dt.timedelta(seconds=1)).astimezone(zones[name]).date()
                  for g in groups.values() for name, mine in g.items() for c in mine}
     by_case = defaultdict(list)  # case_id -> [(account, at)]: other accounts keep case_spacing from these
+    history: defaultdict[str, list[dt.datetime]] = defaultdict(list)  # account -> its posts' times, sorted: the 24-hour cap
     for post in kept:
         by_case[post.case_id].append((post.account, post.at))
+        history[post.account].append(post.at)
+    for times in history.values():
+        times.sort()
     day = first
     while day <= last:
         for account in accounts:
@@ -131,9 +136,11 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
 
                 def wanted(case, day=day, first_day=first_day, name=name):
                     return _wanted(case, day, settings, first_day, last_days[(case.id, name)])
-                day_slots = _plan_day(day, account, active, wanted, mine_settings, window, kept_today, by_case)
+                day_slots = _plan_day(day, account, active, wanted, mine_settings, window, kept_today, by_case,
+                                      history[account], settings.daily_cap)
                 for slot in day_slots:
                     by_case[slot.case_id].append((account, slot.at))
+                    bisect.insort(history[account], slot.at)
                     if len(zones) > 1:  # the account's other zones' days count this post too (cap, spacing)
                         for other, other_zone in zones.items():
                             if other != name:
@@ -152,17 +159,35 @@ def _index_kept(kept: list[Kept], zones: dict) -> dict:
     return index
 
 
-def _plan_day(day, account, active, wanted, settings, window, kept_today, by_case) -> list[Slot]:
+def _plan_day(day, account, active, wanted, settings, window, kept_today, by_case, history, cap) -> list[Slot]:
+    """The day's slots of one account. `history`: the account's posts kept or planned so far (times, sorted);
+    `cap`: its posts in any 24 hours."""
     start, end = window
     already = Counter(k.case_id for k in kept_today)
     budget = settings.daily_cap - len(kept_today)
     order = _round_robin(active, lambda case: wanted(case) - already[case.id], budget)
     taken = [k.at for k in kept_today]
-    times = _times(day, account, start, end, len(order), settings, taken)
-    pairs = list(zip(order, times))
+    times = _within_cap(_times(day, account, start, end, len(order), settings, taken), history, cap)
+    pairs = list(zip(order, times))  # fewer times: the last-ranked cases wait
     if settings.case_spacing:
         pairs = _apart(pairs, account, settings, (start, end), taken, by_case)
+        allowed = set(_within_cap(sorted(at for _, at in pairs), history, cap))  # a time moved later still keeps the cap
+        pairs = [(case, at) for case, at in pairs if at in allowed]
     return [Slot(case.id, account, at) for case, at in pairs if at < case.deadline_at]
+
+
+def _within_cap(times: list[dt.datetime], history: list[dt.datetime], cap: int) -> list[dt.datetime]:
+    """The times (sorted) that keep the account within `cap` posts in any 24 hours, counting its
+    posts kept or planned before (`history`, sorted). A day's cap alone let a first day that starts
+    late fill all of it in its last hours, and the next morning's posts then passed the 24-hour cap
+    (which X enforces per 24 hours, and the daemon by holding posts back)."""
+    chosen: list[dt.datetime] = []
+    for at in times:
+        before = bisect.bisect_right(history, at) - bisect.bisect_right(history, at - DAY) + len(chosen) - bisect.bisect_right(chosen, at - DAY)
+        after = bisect.bisect_left(history, at + DAY) - bisect.bisect_right(history, at)  # posts kept for later that day
+        if before + after < cap:
+            chosen.append(at)
+    return chosen
 
 
 def _apart(pairs: list, account: str, settings: PlanSettings, window, taken: list, by_case) -> list:
