@@ -367,6 +367,32 @@ def test_a_pdf_ua_gives_its_case_the_portrait(workspace, seeds, tmp_path):
     assert row["photo"] and row["photo_alt"] is None
 
 
+def test_a_ua_dropped_in_the_inbox_gives_its_case_the_portrait(workspace, seeds, tmp_path):
+    from advocate.clock import parse_instant
+    from advocate.config import load_config
+    from advocate.db import open_db
+    from advocate.watch import scan_inbox
+
+    workspace.config.write_text(workspace.config.read_text() + '\n[inbox]\nfolder = "inbox"\n')
+    inbox = workspace.root / "inbox"
+    inbox.mkdir()
+    _ua_docx(inbox / "ua-46-19.docx", seeds, [(PHOTO, 1.5)])
+    config = load_config(workspace.config)
+    result = scan_inbox(open_db(config.database), inbox, parse_instant("2019-04-10T09:00+05:00"), config)
+    [outcome] = result.processed
+    assert any("photo taken from the document" in note for note in outcome.notes)
+    row = _db(workspace).execute("SELECT photo, photo_alt, photo_width FROM cases").fetchone()
+    assert row["photo"] and row["photo_alt"] is None and row["photo_width"] == 600
+    assert (inbox / "processed" / "ua-46-19.docx").exists()
+
+
+def test_a_pdf_ua_piped_in_gives_its_case_the_portrait(workspace, seeds, tmp_path):
+    ua = _ua_pdf(tmp_path / "ua-46-19.pdf", seeds, PHOTO)
+    out = workspace.run(f"{APRIL_10} ingest -", input=ua.read_bytes()).output
+    assert "photo taken from the document (page 1" in out
+    assert _db(workspace).execute("SELECT photo FROM cases").fetchone()[0]
+
+
 def test_a_photo_set_by_hand_is_kept_when_the_ua_is_ingested_again(workspace, seeds, tmp_path):
     ua = _ua_docx(tmp_path / "ua-46-19.docx", seeds, [(PHOTO, 1.5)])
     workspace.run(f"{APRIL_10} ingest {ua}")

@@ -31,7 +31,26 @@ def apply_document(db, config: Config, now: dt.datetime, name: str, document, *,
                               fallback_zone=config.posting.timezone, record_unknown=record_unknown, parsed=parsed)
         if outcome.action == "updated":
             _replan(db, config, now, outcome)
+    _adopt_photo(db, config, now, document, outcome)
     return outcome
+
+
+def _adopt_photo(db, config: Config, now: dt.datetime, document, outcome: IngestOutcome) -> None:
+    """A DOCX or PDF UA's portrait becomes its case's photo when the case has none (its alt
+    text still to write), however the document came: a file, stdin, the inbox or a feed."""
+    if not outcome.case_id or document.format not in ("docx", "pdf"):
+        return
+    data = document.original()
+    if not data:
+        return
+    from .photos import adopt_document_photo
+
+    try:
+        note = adopt_document_photo(db, now, outcome.case_id, config.database.parent, data, document.format, config.ingest)
+    except AdvocateError as exc:  # the document is stored; only its picture is left out
+        note = f"the document's photo was not taken: {exc}"
+    if note:
+        outcome.notes.append(note)
 
 
 def _replan(db, config: Config, now: dt.datetime, outcome: IngestOutcome) -> None:

@@ -51,25 +51,12 @@ def ingest(app, files, case_id, assignments, as_json):
         db, now, results = app.db(), app.now(), []
         for (name, document), parsed in zip(documents, parsed_all, strict=True):
             outcome = apply_document(db, app.config, now, name, document, case_id=case_id, overrides=overrides, parsed=parsed)
-            _adopt_photo(app, db, now, name, document, outcome)
             case = case_json(db, outcome.case_id) if outcome.case_id else None
             results.append({"file": name, "kind": outcome.kind, "action": outcome.action, "case": case, "notes": outcome.notes})
             if not as_json:
                 _report(outcome, case)
     if as_json:
         echo_json(results)
-
-
-def _adopt_photo(app, db, now, name: str, document, outcome) -> None:
-    """A DOCX or PDF UA's portrait becomes its case's photo, when the case has none (alt text still to write)."""
-    if not outcome.case_id or name == "-" or document.format not in ("docx", "pdf"):
-        return
-    from ..photos import adopt_document_photo
-
-    note = adopt_document_photo(db, now, outcome.case_id, app.config.database.parent, Path(name).read_bytes(),
-                                document.format, app.config.ingest)
-    if note:
-        outcome.notes.append(note)
 
 
 def _read(name: str, read_document, limits):

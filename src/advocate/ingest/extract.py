@@ -33,6 +33,7 @@ def read_document(path: Path | str | None, data: bytes | None = None,
     """The text of a .txt, .html, .docx or .pdf document; IngestError if unreadable
     or beyond `limits`. The text's lines are at most `limits.max_line_chars` long."""
     name = filename or (str(path) if path is not None else "<stdin>")
+    given = data is not None
     if data is None:
         data = _read_file(path, name, limits)
     check_file_size(name, len(data), limits)
@@ -49,7 +50,9 @@ def read_document(path: Path | str | None, data: bytes | None = None,
     if not text.strip():
         raise IngestError(f"{name} has no readable text; "
                           "paste the text into a .txt file and ingest that")
-    return DocumentText(text=text, format=fmt)
+    if fmt not in ("docx", "pdf"):
+        return DocumentText(text=text, format=fmt)
+    return DocumentText(text=text, format=fmt, path=None if given else str(path), data=data if given else None)
 
 
 def _read_file(path: Path | str | None, name: str, limits: ReadLimits) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 
 FORMATS = ("text", "html", "docx", "pdf")
 KINDS = ("initial", "update", "final", "news", "unknown")
@@ -17,6 +18,20 @@ class DocumentText:
 
     text: str
     format: str  # one of FORMATS
+    # Where a DOCX or PDF's pictures are read from (its case may take the portrait): the file it
+    # was read from, or its bytes when it came without one (stdin, a feed's link). Not kept for
+    # a file, so a batch of documents read before any is stored holds only their texts.
+    path: str | None = field(default=None, compare=False)
+    data: bytes | None = field(default=None, repr=False, compare=False)
+
+    def original(self) -> bytes | None:
+        """The document as it came (DOCX and PDF only), or None."""
+        if self.data is not None:
+            return self.data
+        try:
+            return Path(self.path).read_bytes() if self.path else None
+        except OSError:  # moved or removed since it was read: no picture, nothing else lost
+            return None
 
 
 @dataclass(frozen=True)
