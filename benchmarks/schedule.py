@@ -38,6 +38,7 @@ from installed import as_installed  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 CASES, DAYS = 1_000, 30
+OFFICIALS = 50  # each named by 20 cases: the per-handle daily limit links them (planned in one process group)
 NOW = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
 GOAL_SECONDS, GOAL_MB = 2.0, 200
 COUNTRIES = ["Kazakhstan", "Egypt", "Iran", "Russia", "China", "Turkey", "Belarus", "Saudi Arabia"]
@@ -62,13 +63,14 @@ def write_config(folder: Path, scenario: str) -> Path:
 
 
 def case_fields(i: int) -> tuple[dict, list[dict]]:
+    official = f"@prosecutor{i % OFFICIALS}"  # cases in one country often appeal to the same official
     deadline = (NOW + dt.timedelta(days=1 + i % DAYS)).date().isoformat()
     fields = {
         "ua_number": f"UA {i}/26", "person": f"Person Number{i}", "pronouns": ["he/him", "she/her", "they/them"][i % 3],
         "country": COUNTRIES[i % len(COUNTRIES)], "issued": NOW.date().isoformat(), "deadline": deadline,
-        "hashtags": [f"#Free{i}", "#HRD"], "handles": [f"@official{i}"], "languages": LANGUAGES[i % 3],
+        "hashtags": [f"#Free{i}", "#HRD"], "handles": [official], "languages": LANGUAGES[i % 3],
     }
-    target = {"name": f"Official {i}", "title": "Prosecutor General", "handle": f"@official{i}", "additional": 0}
+    target = {"name": f"Official {i % OFFICIALS}", "title": "Prosecutor General", "handle": official, "additional": 0}
     return fields, [target]
 
 

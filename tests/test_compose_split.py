@@ -71,19 +71,63 @@ def test_two_processes_plan_exactly_what_one_plans(workspace, monkeypatch):
     assert split_output == alone_output
 
 
-def test_cases_sharing_an_official_are_planned_in_one_process_again(workspace, monkeypatch):
-    # One prosecutor for every case: the per-handle daily limit links them all.
+def test_cases_sharing_an_official_are_composed_in_one_group(workspace, monkeypatch):
+    # Every two cases share a prosecutor: the per-handle daily limit links them, so each pair
+    # goes to one group, and the split plan is still the one-process plan.
+    _two_accounts(workspace)
+    _add_cases(workspace, 40, lambda i: f"@prokuror{i // 2}")
+    alone, _, _ = _plan(workspace, monkeypatch, 1)
+    split, _, did = _plan(workspace, monkeypatch, 2)
+    assert did == ["forked 2", "apart True"]
+    assert split == alone
+
+
+def test_one_official_for_every_case_keeps_the_plan_in_one_process(workspace, monkeypatch):
     _two_accounts(workspace)
     _add_cases(workspace, 40, lambda i: "@GenProkuror")
     alone, _, _ = _plan(workspace, monkeypatch, 1)
     split, _, did = _plan(workspace, monkeypatch, 2)
-    assert did == ["forked 2", "apart False"]
+    assert did == []  # one linked set of cases: nothing to split
     assert split == alone
     by_day = {}
     for case_id, account, at, text, *_ in split:
         if "@GenProkuror" in text:
             by_day.setdefault((account, at[:10]), []).append(case_id)
     assert by_day and all(len(ids) == 1 for ids in by_day.values())  # once a day per account, as configured
+
+
+def test_a_link_not_known_in_advance_is_caught_and_planned_in_one_process_again(workspace, monkeypatch):
+    _two_accounts(workspace)
+    _add_cases(workspace, 40, lambda i: "@GenProkuror")
+    alone, _, _ = _plan(workspace, monkeypatch, 1)
+    monkeypatch.setattr(compose_split, "linked_cases", lambda cases, templates: {})  # as if no handle were known
+    split, _, did = _plan(workspace, monkeypatch, 2)
+    assert did == ["forked 2", "apart False"]
+    assert split == alone
+
+
+def test_cases_are_linked_by_every_handle_their_posts_may_mention():
+    from types import SimpleNamespace
+
+    from advocate.messages.templates import template_from_suggestion
+
+    def case(targets, handles=(), suggestion=None):
+        return SimpleNamespace(targets=targets, case={"handles": list(handles)},
+                               templates=[template_from_suggestion(suggestion)] if suggestion else [])
+
+    cases = {
+        1: case([{"handle": "@GenProkRK"}]),
+        2: case([{"handle": "@genprokrk"}]),                                          # the same, in other letters
+        3: case([{"handle": None, "handles": {"bluesky": "@mfa.bsky.social"}}]),
+        4: case([], handles=["mfa.bsky.social"]),                                     # the case's own handles
+        5: case([], suggestion="Free them now! @Dushanbe_PG"),                        # the UA's suggested post
+        6: case([{"handle": "@dushanbe_pg"}]),
+        7: case([{"handle": "@Someone_Else"}]),
+    }
+    links = compose_split.linked_cases(cases, [])
+    assert links == {1: 1, 2: 1, 3: 3, 4: 3, 5: 5, 6: 5, 7: 7}
+    literal = template_from_suggestion("Thank you @amnesty")  # a template that names a handle itself links all
+    assert set(compose_split.linked_cases(cases, [literal]).values()) == {1}
 
 
 def test_a_task_that_fails_in_a_child_raises_here():

@@ -32,7 +32,7 @@ def compose_split(slots: list, cases: dict, templates: list, networks: dict, use
                     last_call_days=last_call_days, per_handle_limit=per_handle_limit,
                     account_languages=account_languages)
     count = usable_processes(len(slots)) if processes is None else processes
-    groups = split_by_case(slots, count)
+    groups = split_by_case(slots, count, linked_cases(cases, templates)) if count > 1 else [slots]
     if len(groups) > 1:
         # Each group works on copies: `used` and `mentioned` change only once the result is known to stand.
         try:
@@ -57,17 +57,55 @@ def usable_processes(slots: int) -> int:
     return max(1, min(workers.cpus(), MAX_PROCESSES, slots // MIN_SLOTS_PER_PROCESS))
 
 
-def split_by_case(slots: list, count: int) -> list[list]:
-    """The slots in at most `count` groups of about equal size, each case's slots all in one group."""
-    by_case: dict[int, list] = {}
+def split_by_case(slots: list, count: int, links: dict[int, int] | None = None) -> list[list]:
+    """The slots in at most `count` groups of about equal size, each case's slots all in one
+    group, and cases that `links` (case id -> its set's id) puts together in one group too."""
+    links = links or {}
+    by_set: dict[int, list] = {}
     for slot in slots:
-        by_case.setdefault(slot.case_id, []).append(slot)
-    if count < 2 or len(by_case) < 2:
+        by_set.setdefault(links.get(slot.case_id, slot.case_id), []).append(slot)
+    if count < 2 or len(by_set) < 2:
         return [slots] if slots else []
-    groups: list[list] = [[] for _ in range(min(count, len(by_case)))]
-    for case_id in sorted(by_case, key=lambda c: (-len(by_case[c]), c)):  # biggest first, to the emptiest group
-        min(groups, key=len).extend(by_case[case_id])
+    groups: list[list] = [[] for _ in range(min(count, len(by_set)))]
+    for key in sorted(by_set, key=lambda k: (-len(by_set[k]), k)):  # biggest first, to the emptiest group
+        min(groups, key=len).extend(by_set[key])
     return groups
+
+
+def linked_cases(cases: dict, templates: list) -> dict[int, int]:
+    """case id -> the smallest id of the cases it shares a handle with, directly or not: the
+    handles their posts may @mention (targets on every network, the case's own handles, its
+    UA's suggested message), which the per-handle daily limit counts across cases. A template
+    that names a handle itself links every case."""
+    if any(extract_mentions(t.body) for t in templates):
+        return dict.fromkeys(cases, min(cases, default=0))
+    parent = {case_id: case_id for case_id in cases}
+
+    def root(case_id: int) -> int:
+        while parent[case_id] != case_id:
+            parent[case_id] = parent[parent[case_id]]
+            case_id = parent[case_id]
+        return case_id
+
+    owner: dict[str, int] = {}
+    for case_id, info in cases.items():
+        for handle in _handles(info):
+            if handle in owner:
+                a, b = root(owner[handle]), root(case_id)
+                parent[max(a, b)] = min(a, b)
+            else:
+                owner[handle] = case_id
+    return {case_id: root(case_id) for case_id in cases}
+
+
+def _handles(info) -> set[str]:
+    """The handles a case's posts may mention, as the daily limit counts them (extract_mentions, lower case)."""
+    written = [t.get("handle") for t in info.targets]
+    written += [h for t in info.targets for h in (t.get("handles") or {}).values()]
+    written += list(info.case.get("handles") or [])
+    found = {m for h in written if isinstance(h, str) and h.strip() for m in extract_mentions("@" + h.strip().lstrip("@"))}
+    found.update(m for t in info.templates for m in extract_mentions(t.body))  # the UA's suggested message
+    return {m.lower() for m in found}
 
 
 def _apart(reports: list[ComposeReport]) -> bool:
