@@ -123,3 +123,49 @@ def test_a_process_with_another_thread_running_does_not_fork():
         stop.set()
         other.join()
     assert worker_count(100, 8, processes=2) == (2 if hasattr(os, "fork") else 0)
+
+
+_ORPHAN = r"""
+import os, signal, sys
+from advocate import workers
+
+def big():
+    with open(sys.argv[1], "w") as out:
+        out.write(str(os.getpid()))
+    return "x" * 1_000_000  # more than a pipe holds: sending it waits for a reader
+
+def parent_killed():
+    while not (os.path.exists(sys.argv[1]) and os.path.getsize(sys.argv[1])):
+        pass  # until the worker is at work
+    os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 or the OOM killer would end it
+
+workers.together([big, parent_killed])
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return any(line.split()[:2] == ["State:", "Z"] for line in status)  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+@fork_only
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_a_worker_whose_parent_is_killed_ends_instead_of_waiting_for_ever(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "worker.pid"
+    killed = subprocess.run([sys.executable, "-c", _ORPHAN, str(pid_file)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, timeout=60)  # an orphan holding a captured pipe would hang run()
+    assert killed.returncode == -9
+    worker = int(pid_file.read_text())
+    deadline = time.monotonic() + 20  # it ends at once; the margin is for a loaded machine
+    while not _gone(worker) and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling another process's end, not timing anything
+    if not _gone(worker):
+        os.kill(worker, 9)
+        raise AssertionError("the worker outlived its parent, blocked on a pipe nobody reads")

@@ -80,11 +80,13 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, mi
         stream.flush()
 
     context = multiprocessing.get_context("fork")
-    rest, channels = listed[1:], []
+    rest = listed[1:]
+    channels: list = []
     try:
         for number in range(workers):  # worker n takes items n, n + workers, ...: no threads, no queue here
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(function, rest[number::workers], sender), daemon=True)
+            readers = [*(r for _, r in channels), receiver]
+            process = context.Process(target=_serve, args=(function, rest[number::workers], sender, readers), daemon=True)
             process.start()
             sender.close()
             channels.append((process, receiver))
@@ -107,7 +109,8 @@ def together(tasks: list[Callable[[], Result]]) -> list[Result]:
     try:
         for task in tasks[:-1]:
             receiver, sender = context.Pipe(duplex=False)
-            process = context.Process(target=_serve, args=(_call, [task], sender), daemon=True)
+            readers = [*(r for _, r in channels), receiver]
+            process = context.Process(target=_serve, args=(_call, [task], sender, readers), daemon=True)
             process.start()
             sender.close()
             channels.append((process, receiver))
@@ -129,18 +132,29 @@ def _stop(channels: list) -> None:
         process.join()
 
 
-def _serve(function: Callable, items: list, sender) -> None:
-    """In a worker: each item's (True, result) or (False, exception), in order, down the pipe."""
+def _serve(function: Callable, items: list, sender, readers: list) -> None:
+    """In a worker: each item's (True, result) or (False, exception), in order, down the pipe.
+
+    The worker first closes its copies of the pipes' read ends: then, if the parent dies
+    without stopping it (kill -9, the OOM killer, a SIGTERM with no handler), nothing can
+    read what it sends, the send fails, and it ends instead of waiting for ever."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops the workers
-    for item in items:
-        outcome = _attempt(function, item)
-        try:
-            sender.send(outcome)
-        except Exception as exc:  # a result or an exception that does not pickle
-            sender.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-    sender.close()
+    for reader in readers:
+        reader.close()
+    try:
+        for item in items:
+            outcome = _attempt(function, item)
+            try:
+                sender.send(outcome)
+            except (BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as exc:  # a result or an exception that does not pickle
+                sender.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        sender.close()
+    except (BrokenPipeError, ConnectionResetError):  # the parent is gone: nobody wants the results
+        return
 
 
 def _collect(channels: list, count: int) -> Iterator:
