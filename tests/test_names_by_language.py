@@ -65,3 +65,10 @@ def test_a_name_in_a_language_is_kept_over_a_later_update(workspace, seeds):
     workspace.run(f"--now 2019-04-12T09:00+05:00 ingest {update}")
     case = json.loads(workspace.run("case show 1 --json").output)
     assert case["deadline"] == "2019-05-28" and case["names"] == {"ru": "двенадцать протестующих"}
+
+
+def test_ingest_refuses_a_name_in_a_language_and_says_where_it_goes(workspace, seeds):
+    refused = workspace.run(f'{APRIL_10} ingest {seeds / "ua-46-19-initial.txt"} --set "name.ru=Серикжан Билаш"', ok=False)
+    assert refused.exit_code != 0 and len(refused.output.strip().splitlines()) == 1
+    assert "advocate case edit CASE_ID --set name.ru=" in refused.output
+    assert workspace.run("case list").output.count("Bilash") == 0  # nothing stored

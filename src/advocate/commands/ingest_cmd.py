@@ -38,12 +38,17 @@ def ingest(app, files, case_id, assignments, as_json):
     update or news for no known case, or a text that reads as no UA, is
     recorded (attach it later with --case ID).
     """
-    from ..cases import case_json, parse_assignment
+    from ..cases import NAME_IN, case_json, parse_assignment
+    from ..errors import InvalidChange
     from ..ingest import parse_ua, read_document
     from ..intake import apply_document
     from ..workers import ordered_map
 
     overrides = dict(parse_assignment(a) for a in assignments)
+    for key in overrides:
+        if NAME_IN.fullmatch(key):  # kept with the case's corrections, which exist only once the case does
+            raise InvalidChange(f"--set {key}: a name in a language is given to a case once it exists: "
+                                f"advocate case edit CASE_ID --set {key}=\"...\"")
     documents = [(name, _read(name, read_document, app.config.ingest)) for name in files]  # read all before writing any
     # Parsing is pure (text in, fields out), so many documents are parsed in worker processes,
     # forked before the database is opened; each is stored, linked and reported here, in order.

@@ -84,6 +84,16 @@ def _key(body: str, path: str) -> str:
     return digest.hexdigest()[:40]
 
 
+def pin_key() -> None:
+    """Work the key out now, while the modules that compile templates are the files they were
+    loaded from: a daemon upgraded under its feet must not file its old code under the new
+    version's key (which the new version would then load). render.py calls this as it loads."""
+    try:
+        _salt()
+    except OSError:  # sources not readable: _folder() says no cache
+        pass
+
+
 @functools.lru_cache(maxsize=1)
 def _salt() -> bytes:
     """What else the compiled code depends on: Python's bytecode format, Jinja,
@@ -92,11 +102,9 @@ def _salt() -> bytes:
 
     import jinja2
 
-    from . import render, sandbox
-
     digest = hashlib.sha256(importlib.util.MAGIC_NUMBER + jinja2.__version__.encode())
-    for module in (sandbox, render, sys.modules[__name__]):
-        digest.update(Path(module.__file__ or "").read_bytes())
+    for name in ("sandbox", "render", "compiled"):
+        digest.update(Path(sys.modules[f"{__package__}.{name}"].__file__ or "").read_bytes())
     return digest.digest()
 
 

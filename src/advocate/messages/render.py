@@ -172,3 +172,6 @@ def _jinja_errors():
 def _bytes_note(text: str, network: str) -> str:
     size = len(text.encode("utf-8"))
     return f" ({size} bytes)" if network == "bluesky" and size > 3000 else ""
+
+
+compiled.pin_key()  # the cache key names this code as loaded (see compiled.pin_key)
