@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from pathlib import Path
 
@@ -15,12 +16,30 @@ REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "examples" / "ua-46-19"  # the seed case, kept in the repository
 
 
+HOME_VARIABLES = ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def session_home(tmp_path_factory):
+    """Module-scoped fixtures run before isolated_home: they too must never read or write
+    the real user's folders (the compiled-template cache, say)."""
+    home = tmp_path_factory.mktemp("home")
+    saved = {name: os.environ.get(name) for name in HOME_VARIABLES}
+    os.environ.update(dict.fromkeys(HOME_VARIABLES, str(home)))
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """No test reads or writes the real user's folders or environment settings."""
     home = tmp_path / "home"
     home.mkdir()
-    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+    for name in HOME_VARIABLES:
         monkeypatch.setenv(name, str(home))
     for name in ("ADVOCATE_CONFIG", "ADVOCATE_NOW", "ADVOCATE_DEBUG", "NOTIFY_SOCKET"):
         monkeypatch.delenv(name, raising=False)
