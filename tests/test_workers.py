@@ -169,3 +169,14 @@ def test_a_worker_whose_parent_is_killed_ends_instead_of_waiting_for_ever(tmp_pa
     if not _gone(worker):
         os.kill(worker, 9)
         raise AssertionError("the worker outlived its parent, blocked on a pipe nobody reads")
+
+
+@pytest.mark.parametrize("cpu_max, expected", [("100000 100000\n", 1), ("150000 100000\n", 2), ("max 100000\n", None),
+                                               ("garbage\n", None), (None, None)])
+def test_a_containers_cpu_quota_caps_the_workers(tmp_path, monkeypatch, cpu_max, expected):
+    quota = tmp_path / "cpu.max"
+    if cpu_max is not None:
+        quota.write_text(cpu_max)
+    monkeypatch.setattr(workers, "CPU_QUOTA", str(quota))
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert workers.cpus() == (min(4, expected) if expected else 4)

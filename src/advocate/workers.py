@@ -27,18 +27,33 @@ import contextlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+CPU_QUOTA = "/sys/fs/cgroup/cpu.max"  # cgroup v2: "QUOTA PERIOD", or "max PERIOD" for none
+
+
 def cpus() -> int:
-    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    """The CPUs this process may run on: its affinity, within its container's CPU quota
+    (docker --cpus=1 leaves every CPU in the affinity but time for one)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    quota = _cpu_quota()
+    return max(1, min(count, quota)) if quota else count
+
+
+def _cpu_quota() -> int | None:
+    try:
+        quota, period = Path(CPU_QUOTA).read_text(encoding="ascii").split()[:2]
+        return -(-int(quota) // int(period)) if quota != "max" else None  # 1.5 CPUs' time: 2 processes
+    except (OSError, ValueError):
+        return None
 
 
 def can_fork() -> bool:
