@@ -7,6 +7,7 @@ import click
 from ..output import echo_json, json_option, warn
 from .params import CASE, COUNT, ID, LINE, TEXT
 
+SHOWN_CASES = 20  # beyond this many cases, schedule sums its lines up
 STATUSES = ("draft", "scheduled", "sending", "sent", "failed", "cancelled", "unknown")
 ACTIVE = ("draft", "scheduled", "sending", "unknown")
 
@@ -43,12 +44,22 @@ def schedule(app, replan, case_ids):
         click.echo(note)
     for _case_id, why in sorted(result.skipped.items()):
         warn(f"skipped {why}")
-    for case_id, count in sorted(result.added.items()):
-        click.echo(f"case {case_id}: {count} posts planned")
-    for case_id, count in sorted(result.unfilled.items()):
-        warn(f"case {case_id}: {count} slots left empty: no fresh text fits; add templates to messages/")
+    if len(result.added) <= SHOWN_CASES:
+        for case_id, count in sorted(result.added.items()):
+            click.echo(f"case {case_id}: {count} posts planned")
+    else:  # a network's thousand cases: a line each would bury the warnings below
+        click.echo(f"{len(result.added):,} cases: {sum(result.added.values()):,} posts planned; "
+                   "'advocate calendar' shows them per case and day")
+    unfilled = sorted(result.unfilled.items())
+    for case_id, count in unfilled[:SHOWN_CASES]:
+        warn(f"case {case_id}: {_count(count, 'slot')} left empty: no fresh text fits; add templates to messages/")
+    if len(unfilled) > SHOWN_CASES:
+        warn(f"... and {len(unfilled) - SHOWN_CASES} more cases with slots left empty "
+             f"({_count(sum(n for _, n in unfilled[SHOWN_CASES:]), 'slot')})")
     for line in result.refused[:10]:
         warn(f"refused: {line}")
+    if len(result.refused) > 10:
+        warn(f"... and {len(result.refused) - 10} more texts refused")
     for line in result.flagged:
         warn(f"waits for review: {line}; 'advocate review' shows it")
     for case_id, count in sorted(result.needs_alt.items()):
@@ -69,6 +80,10 @@ def schedule(app, replan, case_ids):
         click.echo("nothing to add: every open case already has its plan")
     elif app.config.posting.review:
         click.echo("posts wait as drafts: 'advocate review' shows each one whole to approve, edit, move or reject")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _forecast(app) -> None:
