@@ -226,3 +226,22 @@ def test_posts_kept_from_before_count_towards_the_24_hour_cap():
     slots = plan([PlanCase(2, deadline("2019-04-20"))], ["a"],
                  settings(posts_per_day=12, daily_cap=12, min_spacing=dt.timedelta(minutes=5)), at("2019-04-10T21:30+01:00"), kept)
     assert _busiest_24_hours([s.at for s in slots] + [k.at for k in kept]) <= 12
+
+
+def test_a_cap_lower_than_the_cases_gives_every_case_its_turn():
+    # 25 cases and room for 8 posts a day: the same 8 must not take every day until their deadline.
+    cases = [PlanCase(i, deadline("2019-04-30")) for i in range(1, 26)]
+    slots = plan(cases, ["a"], settings(posts_per_day=1, daily_cap=8, min_spacing=dt.timedelta(minutes=30)),
+                 at("2019-04-10T06:00+00:00"), [])
+    first_four_days = {s.case_id for s in slots if s.at.astimezone(LONDON).date() <= dt.date(2019, 4, 13)}
+    assert first_four_days == set(range(1, 26))
+    per_case = Counter(s.case_id for s in slots)
+    assert max(per_case.values()) - min(per_case.values()) <= 2
+
+
+def test_a_case_in_its_last_days_comes_before_the_turns():
+    soon = PlanCase(99, deadline("2019-04-11"))
+    cases = [PlanCase(i, deadline("2019-04-30")) for i in range(1, 26)] + [soon]
+    slots = plan(cases, ["a"], settings(posts_per_day=1, daily_cap=4, min_spacing=dt.timedelta(minutes=30)),
+                 at("2019-04-10T06:00+00:00"), [])
+    assert {s.case_id for s in slots if s.at.astimezone(LONDON).date() == dt.date(2019, 4, 10)} >= {99}

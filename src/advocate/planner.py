@@ -59,6 +59,7 @@ class PlanSettings:
     daily_cap: int
     case_spacing: dt.timedelta = dt.timedelta(0)  # between two accounts' posts for one case
     account_zones: tuple[tuple[str, str], ...] = ()  # (account, its audience's zone): over the case's and timezone
+    last_call: dt.timedelta = dt.timedelta(days=2)  # a case this close to its deadline comes first in the day's turns
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
                  for g in groups.values() for name, mine in g.items() for c in mine}
     by_case = defaultdict(list)  # case_id -> [(account, at)]: other accounts keep case_spacing from these
     history: defaultdict[str, list[dt.datetime]] = defaultdict(list)  # account -> its posts' times, sorted: the 24-hour cap
+    turns: defaultdict[tuple, int] = defaultdict(int)  # (account, zone, group) -> where tomorrow's turns start
     for post in kept:
         by_case[post.case_id].append((post.account, post.at))
         history[post.account].append(post.at)
@@ -136,8 +138,15 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
 
                 def wanted(case, day=day, first_day=first_day, name=name):
                     return _wanted(case, day, settings, first_day, last_days[(case.id, name)])
-                day_slots = _plan_day(day, account, active, wanted, mine_settings, window, kept_today, by_case,
+                # Cases in their last days first, then the rest; each group takes turns, so that a cap
+                # lower than the cases never leaves the same ones out day after day.
+                urgent = _in_turns([c for c in active if c.deadline_at - window[0] <= settings.last_call], turns, (account, name, 0))
+                others = _in_turns([c for c in active if c.deadline_at - window[0] > settings.last_call], turns, (account, name, 1))
+                day_slots = _plan_day(day, account, urgent + others, wanted, mine_settings, window, kept_today, by_case,
                                       history[account], settings.daily_cap)
+                served = {s.case_id for s in day_slots}
+                for key, group in (((account, name, 0), urgent), ((account, name, 1), others)):
+                    turns[key] += len(served & {c.id for c in group})
                 for slot in day_slots:
                     by_case[slot.case_id].append((account, slot.at))
                     bisect.insort(history[account], slot.at)
@@ -148,6 +157,14 @@ def plan(cases: list[PlanCase], accounts: list[str], settings: PlanSettings, now
                 slots += day_slots
         day += dt.timedelta(days=1)
     return slots
+
+
+def _in_turns(cases: list[PlanCase], turns: dict, key: tuple) -> list[PlanCase]:
+    """`cases` (earliest deadline first) rotated to start where the last day's turns stopped."""
+    if not cases:
+        return cases
+    shift = turns[key] % len(cases)
+    return cases[shift:] + cases[:shift]
 
 
 def _index_kept(kept: list[Kept], zones: dict) -> dict:
@@ -357,4 +374,5 @@ def settings_from(posting, account_zones: dict | None = None) -> PlanSettings:
         jitter=dt.timedelta(minutes=posting.jitter_minutes), daily_cap=posting.daily_cap,
         case_spacing=dt.timedelta(minutes=posting.case_spacing_minutes),
         account_zones=tuple(sorted((account_zones or {}).items())),
+        last_call=dt.timedelta(days=posting.last_call_days),
     )
