@@ -72,3 +72,11 @@ def test_ingest_refuses_a_name_in_a_language_and_says_where_it_goes(workspace, s
     assert refused.exit_code != 0 and len(refused.output.strip().splitlines()) == 1
     assert "advocate case edit CASE_ID --set name.ru=" in refused.output
     assert workspace.run("case list").output.count("Bilash") == 0  # nothing stored
+
+
+def test_a_name_in_a_language_is_in_the_events_log(workspace, seeds):
+    _group_case(workspace, seeds)
+    workspace.run(f'{APRIL_10} case edit 1 --set "name.ru=двенадцать протестующих"')
+    with sqlite3.connect(workspace.root / "advocate.db") as conn:
+        messages = [m for (m,) in conn.execute("SELECT message FROM events WHERE kind = 'case-updated' ORDER BY id")]
+    assert messages[-1] == "case 1 updated: name.ru"

@@ -325,7 +325,7 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
     assignments = {key: value for key, value in assignments.items() if key not in names}
     with write(db):
         case = get_case(db, case_id)
-        name_changes = _set_names(db, case, names) if names else {}
+        name_changes = _set_names(db, now, case, names) if names else {}
         if not assignments:
             return name_changes
         case = get_case(db, case_id)
@@ -353,7 +353,7 @@ def edit_case(db, now, case_id: int, assignments: dict) -> dict:
     return {**name_changes, **changes}
 
 
-def _set_names(db, case: dict, names: dict) -> dict:
+def _set_names(db, now: dt.datetime, case: dict, names: dict) -> dict:
     """Store name.LANG corrections in the case's overrides (kept over re-ingests); the changes made."""
     overrides = loads(case["overrides"], {})
     kept = dict(overrides.get("names") or {})
@@ -366,7 +366,9 @@ def _set_names(db, case: dict, names: dict) -> dict:
             kept.pop(language, None)
         else:
             kept[language] = value
-    db["cases"].update(case["id"], {"overrides": dumps({**overrides, "names": kept})})
+    if changes:  # as any correction: stored with the others, stamped and in the events log
+        db["cases"].update(case["id"], {"overrides": dumps({**overrides, "names": kept}), "updated_at": to_db(now)})
+        log_event(db, now, "case-updated", f"case {case['id']} updated: {', '.join(sorted(changes))}", case_id=case["id"])
     return changes
 
 

@@ -16,8 +16,7 @@ logger = logging.getLogger("advocate")
 
 def log_event(db: sqlite_utils.Database, now: dt.datetime, kind: str, message: str, **ids) -> None:
     """Record an event (inside the caller's transaction) and log it as one line."""
-    db.table("events").insert({"at": to_db(now), "kind": kind, "message": message, **ids})
-    logger.info("%s %s", kind, message)
+    log_events(db, now, kind, [(message, ids)])
 
 
 def log_events(db: sqlite_utils.Database, now: dt.datetime, kind: str, entries: list[tuple[str, dict]]) -> None:

@@ -88,23 +88,10 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, mi
         yield map(function, listed)
         return
     first = _attempt(function, listed[0])
-    import multiprocessing
-    import sys
-
-    for stream in (sys.stdout, sys.stderr):  # else a worker's exit would write what is buffered again
-        stream.flush()
-
-    context = multiprocessing.get_context("fork")
     rest = listed[1:]
     channels: list = []
-    try:
-        for number in range(workers):  # worker n takes items n, n + workers, ...: no threads, no queue here
-            receiver, sender = context.Pipe(duplex=False)
-            readers = [*(r for _, r in channels), receiver]
-            process = context.Process(target=_serve, args=(function, rest[number::workers], sender, readers), daemon=True)
-            process.start()
-            sender.close()
-            channels.append((process, receiver))
+    try:  # worker n takes items n, n + workers, ...: no threads, no queue here
+        _start(channels, [(function, rest[number::workers]) for number in range(workers)])
         yield itertools.chain(_outcome(first), _collect(channels, len(rest)))
     finally:  # the workers still at it when the caller stops (after a failure, say) are stopped
         _stop(channels)
@@ -113,26 +100,33 @@ def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], *, mi
 def together(tasks: list[Callable[[], Result]]) -> list[Result]:
     """Each task's result, in order: the last task runs here while each other one
     runs in a process forked for it. A task's exception is raised here (the first
-    in order); a worker that dies raises ChildProcessError. Fork only as
-    worker_count() allows (no other thread running, a 'fork' start method)."""
+    in order); a worker that dies raises ChildProcessError. Fork only where
+    can_fork() says so (no other thread running, a 'fork' start method)."""
     if len(tasks) < 2:
         return [task() for task in tasks]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")  # it flushes stdout and stderr before each fork
     channels: list = []
     try:
-        for task in tasks[:-1]:
-            receiver, sender = context.Pipe(duplex=False)
-            readers = [*(r for _, r in channels), receiver]
-            process = context.Process(target=_serve, args=(_call, [task], sender, readers), daemon=True)
-            process.start()
-            sender.close()
-            channels.append((process, receiver))
+        _start(channels, [(_call, [task]) for task in tasks[:-1]])
         mine = tasks[-1]()
         return [*_collect(channels, len(channels)), mine]
     finally:
         _stop(channels)
+
+
+def _start(channels: list, jobs: list[tuple[Callable, list]]) -> None:
+    """Fork a worker for each (function, items), adding its (process, read end) to `channels`
+    as it starts, so that the caller stops every one started. multiprocessing flushes stdout
+    and stderr before each fork: nothing buffered is written twice."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for function, items in jobs:
+        receiver, sender = context.Pipe(duplex=False)
+        readers = [*(r for _, r in channels), receiver]  # the worker's copies of every read end, to close
+        process = context.Process(target=_serve, args=(function, items, sender, readers), daemon=True)
+        process.start()
+        sender.close()
+        channels.append((process, receiver))
 
 
 def _call(task: Callable[[], Result]) -> Result:
